@@ -1,0 +1,279 @@
+"""The one place that adapts the OpenMMLab stack to current numpy / torch.
+
+mmengine 0.10.7, mmcv 2.1.0, mmpretrain 1.2.0, mmagic 1.2.0 and MMRazor 1.0.0 were released
+for numpy 1.x and torch 1.x/2.0. Each shim below names what breaks, in which upstream
+version, and when it can go. Every shim is idempotent and a no-op where the upstream
+attribute already exists. :func:`apply` runs at ``import mmkd_ext``.
+"""
+import importlib
+import importlib.abc
+import importlib.util
+import os.path as osp
+import sys
+from typing import Any, List
+
+import numpy as np
+import torch
+
+__all__ = ['apply', 'SCOPE_ALIASES', 'UnsafeCheckpointError', 'safe_globals']
+
+#: Registry scopes and config packages renamed upstream: ``mmcls`` 1.x became mmpretrain.
+#: MMRazor 1.0's shipped configs still say ``_base_ = 'mmcls::...'`` and ``_scope_='mmcls'``.
+SCOPE_ALIASES = {'mmcls': 'mmpretrain'}
+#: Registered names that changed in the rename (mmcls 1.x name -> mmpretrain name).
+MMCLS_RENAMES = {'TRANSFORMS': {'PackClsInputs': 'PackInputs'}}
+
+
+def _numpy_aliases() -> None:
+    """numpy 2.0 removed ``np.bool8`` (mmagic 1.2.0 ``utils/trans_utils.py`` uses it at
+    import) and numpy 2.4 removed ``np.in1d`` (mmpretrain 1.2.0
+    ``evaluation/metrics/retrieval.py``). Remove when both packages stop using them."""
+    if not hasattr(np, 'bool8'):
+        np.bool8 = np.bool_
+    if not hasattr(np, 'in1d'):
+
+        def in1d(ar1, ar2, assume_unique=False, invert=False):
+            return np.isin(np.asarray(ar1).ravel(), ar2, assume_unique=assume_unique,
+                           invert=invert)
+
+        np.in1d = in1d
+
+
+def _diffusers_module_path() -> None:
+    """mmagic 1.2.0 (``editors/vico/vico_utils.py``) imports
+    ``diffusers.models.unet_2d_condition``, moved to ``diffusers.models.unets`` in diffusers
+    0.29. Remove when mmagic imports the new path."""
+    import importlib.metadata as metadata
+    try:
+        major, minor = (int(v) for v in metadata.version('diffusers').split('.')[:2])
+    except (metadata.PackageNotFoundError, ValueError):
+        return
+    if (major, minor) >= (0, 29) and not any(
+            getattr(f, 'alias', None) == 'diffusers.models.unet_2d_condition'
+            for f in sys.meta_path):
+        sys.meta_path.insert(0, _ModuleAlias('diffusers.models.unet_2d_condition',
+                                             'diffusers.models.unets.unet_2d_condition'))
+
+
+def _torch_ao_for_mmrazor() -> None:
+    """MMRazor 1.0.0 builds torch.ao quantization backend configs at import time with
+    helpers that torch 2.x removed (``reverse2``, ``reverse3``, ``reverse_sequential_wrapper2``
+    in ``fuser_method_mappings``; ``BackendPatternConfig._set_overwrite_output_*`` and
+    ``_set_input_output_observed``), so ``import mmrazor.models`` fails with "torch>=1.13 is
+    not installed properly". These restore the import; they carry the torch 1.13 semantics.
+    Remove when MMRazor supports torch 2.x."""
+    import torch.ao.quantization.backend_config.utils  # noqa: F401  (used as an attribute)
+    import torch.ao.quantization.fuser_method_mappings as fmm
+    from torch.ao.quantization.backend_config import BackendPatternConfig
+
+    if not hasattr(fmm, 'reverse2'):
+
+        def reverse_sequential_wrapper2(sequential):
+            return lambda is_qat, x, y: sequential(x, y)
+
+        def reverse2(f):
+            return lambda is_qat, x, y: f(is_qat, y, x)
+
+        def reverse3(f):
+            return lambda is_qat, x, w: f(is_qat, w[1], w[0], x)
+
+        fmm.reverse_sequential_wrapper2 = reverse_sequential_wrapper2
+        fmm.reverse2 = reverse2
+        fmm.reverse3 = reverse3
+
+    for name in ('_set_overwrite_output_fake_quantize', '_set_overwrite_output_observer',
+                 '_set_input_output_observed'):
+        if not hasattr(BackendPatternConfig, name):
+
+            def setter(self, value, _attr='_mmkd' + name[4:]):
+                setattr(self, _attr, value)
+                return self
+
+            setattr(BackendPatternConfig, name, setter)
+
+
+def _package_helpers() -> None:
+    """setuptools >= 81 removed ``pkg_resources``, which mmengine 0.10.7 uses in
+    ``is_installed`` / ``get_installed_path`` for ``_base_ = 'pkg::...'`` inheritance.
+    requirements/build.txt pins setuptools < 81; this covers environments that do not.
+    Remove when mmengine uses importlib.metadata."""
+    if importlib.util.find_spec('pkg_resources') is not None:
+        return
+    import importlib.metadata as metadata
+
+    def is_installed(package: str) -> bool:
+        try:
+            metadata.distribution(package)
+            return True
+        except metadata.PackageNotFoundError:
+            spec = importlib.util.find_spec(package)
+            return spec is not None and spec.origin is not None
+
+    def get_installed_path(package: str) -> str:
+        spec = importlib.util.find_spec(package.replace('-', '_'))
+        if spec is not None and spec.origin is not None:
+            return osp.dirname(spec.origin)
+        dist = metadata.distribution(package)
+        top = (dist.read_text('top_level.txt') or '').split()
+        return str(dist.locate_file(top[0] if top else package))
+
+    for module_name in ('mmengine.utils', 'mmengine.utils.package_utils',
+                        'mmengine.config.config', 'mmengine.hub.hub'):
+        module = importlib.import_module(module_name)
+        if hasattr(module, 'is_installed'):
+            module.is_installed = is_installed
+        if hasattr(module, 'get_installed_path'):
+            module.get_installed_path = get_installed_path
+
+
+class _ModuleAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Import ``alias`` and ``alias.x.y`` as the modules ``target`` and ``target.x.y``."""
+
+    def __init__(self, alias: str, target: str):
+        self.alias, self.target = alias, target
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname == self.alias or fullname.startswith(self.alias + '.'):
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        return importlib.import_module(self.target + spec.name[len(self.alias):])
+
+    def exec_module(self, module):
+        pass
+
+
+def _mmcls_is_mmpretrain() -> None:
+    """mmcls 1.x was renamed mmpretrain; MMRazor 1.0.0's 185 shipped configs still inherit
+    ``mmcls::`` configs, build ``mmcls.*`` types and record ``mmcls.models...`` methods.
+    Make the config package, the registry scope and the module path ``mmcls`` resolve to
+    mmpretrain (only where no real mmcls is installed), and let mmengine's config parser
+    accept ``mmkd_ext::``. Remove when MMRazor's configs say mmpretrain."""
+    from mmengine.config import utils as config_utils
+    from mmengine.registry import Registry
+
+    config_utils.MODULE2PACKAGE.setdefault('mmkd_ext', 'mmkd_ext')
+    if importlib.util.find_spec('mmcls') is not None or importlib.util.find_spec(
+            'mmpretrain') is None:
+        return
+    if getattr(Registry, '_mmkd_scope_aliases', False):
+        return
+    Registry._mmkd_scope_aliases = True
+    config_utils.MODULE2PACKAGE['mmcls'] = 'mmpretrain'
+    sys.meta_path.insert(0, _ModuleAlias('mmcls', 'mmpretrain'))
+    split_scope_key = Registry.split_scope_key
+    search_child = Registry._search_child
+
+    def split_scope_key_aliased(key: str):
+        scope, name = split_scope_key(key)
+        if scope in SCOPE_ALIASES:
+            _register_mmcls_renames()
+            scope = SCOPE_ALIASES[scope]
+        return scope, name
+
+    def search_child_aliased(self, scope: str):
+        if scope in SCOPE_ALIASES:
+            _register_mmcls_renames()
+            scope = SCOPE_ALIASES[scope]
+        return search_child(self, scope)
+
+    Registry.split_scope_key = staticmethod(split_scope_key_aliased)
+    Registry._search_child = search_child_aliased
+
+
+def _register_mmcls_renames() -> None:
+    registry = importlib.import_module('mmpretrain.registry')
+    for registry_name, renames in MMCLS_RENAMES.items():
+        target = getattr(registry, registry_name)
+        for old, new in renames.items():
+            if old not in target.module_dict:
+                target.register_module(name=old, module=target.get(new))
+
+
+# --------------------------------------------------------------------------------------
+# Checkpoints: weights-only loading with an explicit allow-list.
+# --------------------------------------------------------------------------------------
+class UnsafeCheckpointError(RuntimeError):
+    """A checkpoint pickles a global that is not on the allow-list."""
+
+
+def _history_buffer_getattr(obj: Any, name: str) -> Any:
+    """Stands in for ``builtins.getattr`` while unpickling.
+
+    mmengine's ``HistoryBuffer`` pickles its statistics methods as
+    ``getattr(buffer, 'mean')``. A general ``getattr`` would let a pickle walk from any
+    allowed object to ``__globals__`` and run code, so only attribute lookups of public
+    methods on a ``HistoryBuffer`` are allowed.
+    """
+    from mmengine.logging import HistoryBuffer
+    on_buffer = obj is HistoryBuffer or isinstance(obj, HistoryBuffer)
+    if not on_buffer or name.startswith('_') or not callable(getattr(HistoryBuffer, name, None)):
+        raise UnsafeCheckpointError(
+            f'checkpoint asks for getattr({type(obj).__name__}, {name!r}); only public '
+            'methods of mmengine.logging.HistoryBuffer may be looked up')
+    return getattr(obj, name)
+
+
+def safe_globals() -> List[Any]:
+    """The globals that mmengine / mmagic / mmpretrain checkpoints hold besides tensors.
+
+    Found by listing ``torch.serialization.get_unsafe_globals_in_checkpoint`` over
+    checkpoints written by mmengine's ``CheckpointHook`` (message hub history, numpy
+    scalars and arrays in logs and metrics).
+    """
+    from mmengine.logging import HistoryBuffer
+    from numpy._core.multiarray import _reconstruct, scalar
+    dtype_classes = [type(np.dtype(t)) for t in np.typecodes['All'] if t not in 'O']
+    return [
+        HistoryBuffer, np.ndarray, np.dtype, _reconstruct, scalar, *dtype_classes,
+        (_history_buffer_getattr, 'builtins.getattr'),
+        (_history_buffer_getattr, '__builtin__.getattr'),
+    ]
+
+
+def _checkpoint_allow_list() -> None:
+    """torch >= 2.6 loads with ``weights_only=True``; mmengine 0.10.7 checkpoints pickle a
+    few mmengine/numpy objects, so resume and ``load_checkpoint`` fail. Allow exactly those,
+    never ``weights_only=False``, and turn a refusal into an error that names the file."""
+    torch.serialization.add_safe_globals(safe_globals())
+    from mmengine.runner.checkpoint import CheckpointLoader
+    if getattr(CheckpointLoader, '_mmkd_guarded', False):
+        return
+    CheckpointLoader._mmkd_guarded = True
+    load_checkpoint = CheckpointLoader.load_checkpoint.__func__
+
+    def guarded(cls, filename, map_location=None, logger='current'):
+        try:
+            return load_checkpoint(cls, filename, map_location, logger)
+        except torch.serialization.pickle.UnpicklingError as error:
+            raise unsafe_checkpoint_error(filename, error) from None
+
+    CheckpointLoader.load_checkpoint = classmethod(guarded)
+
+
+def unsafe_checkpoint_error(filename: str, error: Exception) -> UnsafeCheckpointError:
+    """Build the error raised for a checkpoint refused by the weights-only unpickler."""
+    try:
+        names = torch.serialization.get_unsafe_globals_in_checkpoint(filename)
+    except Exception:  # not a zip checkpoint, unreadable: the torch message says why
+        names = []
+    allowed = {'builtins.getattr', '__builtin__.getattr'}
+    names = [n for n in names if n not in allowed] or ['(see below)']
+    return UnsafeCheckpointError(
+        f'refusing to load {filename!r}: it pickles {", ".join(names)}, which is not on '
+        "mmkd_ext's allow-list of checkpoint globals (tensors, containers, numpy arrays "
+        'and scalars, mmengine HistoryBuffer). Loading it could run arbitrary code. If you '
+        'trust the file, convert it to a plain state_dict in a separate process. '
+        f'torch said: {str(error).splitlines()[0]}')
+
+
+def apply() -> None:
+    """Apply every shim. Safe to call more than once."""
+    _numpy_aliases()
+    _package_helpers()
+    _mmcls_is_mmpretrain()
+    _checkpoint_allow_list()
+    _diffusers_module_path()
+    if importlib.util.find_spec('mmrazor') is not None:
+        _torch_ao_for_mmrazor()

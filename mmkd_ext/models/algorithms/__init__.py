@@ -1,0 +1,3 @@
+from .feature_distill import FeatureDistill
+
+__all__ = ['FeatureDistill']

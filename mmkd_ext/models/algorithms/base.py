@@ -1,0 +1,115 @@
+"""Teacher hygiene shared by every distillation algorithm: build, load, freeze."""
+import os.path as osp
+from typing import Dict, Optional, Union
+
+import torch
+from mmengine.model import BaseModel
+from mmengine.runner.checkpoint import _load_checkpoint
+from torch import nn
+
+from mmkd_ext.registry import MODELS
+
+__all__ = ['build_model', 'build_frozen_teacher', 'load_teacher_weights', 'freeze']
+
+
+def build_model(cfg: Union[dict, nn.Module]) -> nn.Module:
+    """Build a host model (an mmagic editor, an mmpretrain classifier) from a config."""
+    if isinstance(cfg, nn.Module):
+        return cfg
+    if not isinstance(cfg, dict) or 'type' not in cfg:
+        raise TypeError(f'a model config must be a dict with a "type" key, got {cfg!r}')
+    return MODELS.build(cfg)
+
+
+def freeze(model: nn.Module) -> nn.Module:
+    """No gradients, eval mode (BatchNorm statistics stay as loaded)."""
+    model.eval()
+    for param in model.parameters():
+        param.requires_grad_(False)
+    return model
+
+
+def load_teacher_weights(teacher: nn.Module, checkpoint: str,
+                         prefix: Optional[str] = None) -> None:
+    """Load ``checkpoint`` into ``teacher`` strictly, with errors that say what is wrong.
+
+    The checkpoint goes through mmengine's loader, hence through the weights-only
+    allow-list of :mod:`mmkd_ext.compat`. Keys may carry a ``module.`` (DDP) prefix; a
+    checkpoint written by one of mmkd_ext's algorithms holds the trained network under
+    ``student.``, which is stripped automatically when the plain keys do not match.
+
+    Args:
+        teacher (nn.Module): The built teacher.
+        checkpoint (str): Path of the checkpoint.
+        prefix (str, optional): Take only the keys under this prefix (e.g. ``'student.'``
+            or ``'architecture.'``). Defaults to None (automatic, see above).
+    """
+    if not isinstance(checkpoint, str) or not osp.isfile(checkpoint):
+        raise FileNotFoundError(
+            f'teacher checkpoint {checkpoint!r} does not exist; train the teacher first '
+            '(each method README names its teacher config) or fix `teacher_ckpt`')
+    ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor)
+                                              for v in state.values()):
+        raise ValueError(f'teacher checkpoint {checkpoint!r} holds no state_dict of tensors')
+    state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
+    expected = teacher.state_dict()
+    if prefix is None and not set(expected) & set(state):
+        prefix = 'student.' if any(k.startswith('student.') for k in state) else None
+    if prefix:
+        state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+    _check_state(teacher, expected, state, checkpoint)
+    teacher.load_state_dict(state, strict=True)
+
+
+def _check_state(teacher: nn.Module, expected: Dict[str, torch.Tensor],
+                 state: Dict[str, torch.Tensor], checkpoint: str) -> None:
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    mismatched = [f'{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}'
+                  for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    if not (missing or unexpected or mismatched):
+        return
+    lines = [f'teacher checkpoint {checkpoint!r} does not match the teacher config '
+             f'({type(teacher).__name__}, {len(expected)} tensors; checkpoint has '
+             f'{len(state)}):']
+    for title, items in (('size mismatch', mismatched), ('missing in checkpoint', missing),
+                         ('not in the teacher', unexpected)):
+        if items:
+            more = f' ... and {len(items) - 5} more' if len(items) > 5 else ''
+            lines.append(f'  {title}: {items[:5]}{more}')
+    raise ValueError('\n'.join(lines))
+
+
+def build_frozen_teacher(cfg: Union[dict, nn.Module], checkpoint: Optional[str],
+                         prefix: Optional[str] = None) -> nn.Module:
+    """Build a teacher, load its weights, freeze it and protect it from ``init_weights``.
+
+    ``checkpoint=None`` keeps the random initialisation: only for tests and for building a
+    config without weights (e.g. to count parameters).
+    """
+    teacher = build_model(cfg)
+    if checkpoint is not None:
+        load_teacher_weights(teacher, checkpoint, prefix)
+    # The Runner calls init_weights() on the whole algorithm after building it; a loaded
+    # teacher must not be re-initialised.
+    for module in teacher.modules():
+        if hasattr(module, '_is_init'):
+            module._is_init = True
+    return freeze(teacher)
+
+
+class TeacherEvalMixin:
+    """Keep every teacher in eval mode whatever ``train(mode)`` the runner asks for.
+
+    The class using it lists its teacher attributes in ``_teacher_names``.
+    """
+
+    _teacher_names = ('teacher', )
+
+    def train(self: BaseModel, mode: bool = True):
+        super().train(mode)
+        for name in self._teacher_names:
+            getattr(self, name).eval()
+        return self

@@ -1,0 +1,156 @@
+"""Single-teacher feature distillation for mmagic super-resolution models."""
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import torch
+from mmengine.model import BaseModel
+from torch import nn
+
+from mmkd_ext.registry import MODELS
+from ..feature_taps import FeatureTaps
+from .base import TeacherEvalMixin, build_frozen_teacher, build_model
+
+__all__ = ['FeatureDistill']
+
+_TAP_KEYS = {'student', 'teacher', 'connector', 'loss'}
+
+
+@MODELS.register_module()
+class FeatureDistill(TeacherEvalMixin, BaseModel):
+    """Feature distillation from a frozen teacher into an SR student.
+
+    FitNets (Romero et al., ICLR 2015, arXiv 1412.6550) applied to restoration networks,
+    and the host of LSFD (arXiv 2111.10988), which only swaps the loss. Student and
+    teacher are mmagic ``BaseEditModel``-style editors (a ``generator`` and a
+    ``pixel_loss``); the student's data preprocessor feeds both.
+
+    One training step: the teacher runs under ``no_grad`` (stopping after its last tap when
+    its SR output is not needed), the student runs with its taps, then each distillation
+    term compares ``connector(student_feat)`` with ``teacher_feat``. Terms returned:
+    ``loss_pix`` (the student's own pixel loss against HR), ``loss_<name>`` per entry of
+    ``distill_losses`` and, if ``output_loss`` is set, ``loss_output`` (student SR vs.
+    teacher SR).
+
+    Args:
+        student (dict): Config of the student editor, e.g. ``mmagic.BaseEditModel``.
+        teacher (dict): Config of the teacher editor.
+        teacher_ckpt (str, optional): Teacher checkpoint. None only for tests / dry builds.
+        teacher_ckpt_prefix (str, optional): Key prefix to take from the checkpoint (see
+            :func:`load_teacher_weights`). Defaults to None (automatic).
+        distill_losses (dict): ``{name: dict(student=TAP, teacher=TAP, connector=CFG,
+            loss=CFG)}``. A tap is a module path of the editor (``'generator.body'``), with
+            ``':input'`` for a module's input (``'generator.upsample:input'``: the body
+            output before the upsampler). ``connector`` (e.g. ``dict(type='ConvRegressor',
+            kernel_size=1)``) gets its channels from the tapped features; None is allowed
+            only when the channels already match. Defaults to no feature term.
+        output_loss (dict, optional): Loss between student and teacher SR outputs, e.g.
+            ``dict(type='mmagic.L1Loss', loss_weight=1.0)``. Defaults to None.
+        probe_shape (tuple): (C, H, W) of the zero input used at build time to find the
+            tapped feature shapes. Defaults to (3, 16, 16).
+        init_cfg (dict, optional): Initialisation of the student and connectors.
+    """
+
+    def __init__(self,
+                 student: dict,
+                 teacher: dict,
+                 teacher_ckpt: Optional[str] = None,
+                 teacher_ckpt_prefix: Optional[str] = None,
+                 distill_losses: Optional[Dict[str, dict]] = None,
+                 output_loss: Optional[dict] = None,
+                 probe_shape: Sequence[int] = (3, 16, 16),
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        distill_losses = dict(distill_losses or {})
+        if not distill_losses and output_loss is None:
+            raise ValueError('FeatureDistill needs at least one of `distill_losses` and '
+                             '`output_loss`; without them it trains the student alone')
+        self.student = build_model(student)
+        self.teacher = build_frozen_teacher(teacher, teacher_ckpt, teacher_ckpt_prefix)
+        for name, model in (('student', self.student), ('teacher', self.teacher)):
+            if not hasattr(model, 'generator'):
+                raise TypeError(f'{name} {type(model).__name__} has no `generator`; '
+                                'FeatureDistill distills mmagic editors such as BaseEditModel')
+        self.data_preprocessor = self.student.data_preprocessor
+
+        self._taps: List[Tuple[str, str, str]] = []  # (name, student tap, teacher tap)
+        for name, spec in distill_losses.items():
+            if not isinstance(spec, dict) or not {'student', 'teacher', 'loss'} <= set(spec) \
+                    or set(spec) - _TAP_KEYS:
+                raise ValueError(
+                    f'distill_losses[{name!r}] must be a dict with keys student, teacher, '
+                    f'loss and optionally connector; got {spec!r}')
+            self._taps.append((name, spec['student'], spec['teacher']))
+        self.student_taps = FeatureTaps(self.student, [t[1] for t in self._taps])
+        self.teacher_taps = FeatureTaps(
+            self.teacher, [t[2] for t in self._taps], stop_after_last=output_loss is None)
+        shapes = self._probe_shapes(tuple(probe_shape)) if distill_losses else {}
+
+        self.connectors = nn.ModuleDict()
+        self.distill_losses = nn.ModuleDict()
+        for name, spec in distill_losses.items():
+            s_shape, t_shape = shapes[name]
+            self.connectors[name] = self._build_connector(name, spec.get('connector'),
+                                                          s_shape, t_shape)
+            self.distill_losses[name] = MODELS.build(spec['loss'])
+        self.output_loss = MODELS.build(output_loss) if output_loss is not None else None
+
+    def _probe_shapes(self, probe_shape: Tuple[int, ...]) -> Dict[str, Tuple]:
+        """Run both generators once on zeros to learn the tapped shapes (and paths work)."""
+        x = torch.zeros(1, *probe_shape)
+        with torch.no_grad():
+            with self.student_taps.record() as s_feats:
+                self.student.generator(x)
+            with self.teacher_taps.record() as t_feats:
+                self.teacher.generator(x)
+        return {name: (tuple(s_feats[s_tap].shape), tuple(t_feats[t_tap].shape))
+                for name, s_tap, t_tap in self._taps}
+
+    @staticmethod
+    def _build_connector(name: str, cfg: Optional[dict], s_shape: Tuple,
+                         t_shape: Tuple) -> nn.Module:
+        if s_shape[2:] != t_shape[2:]:
+            raise ValueError(f'distill_losses[{name!r}]: student feature {s_shape} and teacher '
+                             f'feature {t_shape} differ in spatial size; tap layers at the '
+                             'same resolution')
+        if cfg is None:
+            if s_shape[1] != t_shape[1]:
+                raise ValueError(
+                    f'distill_losses[{name!r}]: student feature has {s_shape[1]} channels and '
+                    f'the teacher feature {t_shape[1]}; add a connector, e.g. '
+                    "connector=dict(type='ConvRegressor', kernel_size=1)")
+            return nn.Identity()
+        cfg = dict(cfg)
+        cfg.setdefault('in_channels', s_shape[1])
+        cfg.setdefault('out_channels', t_shape[1])
+        if (cfg['in_channels'], cfg['out_channels']) != (s_shape[1], t_shape[1]):
+            raise ValueError(
+                f'distill_losses[{name!r}]: connector maps {cfg["in_channels"]} -> '
+                f'{cfg["out_channels"]} channels but the taps have {s_shape[1]} (student) '
+                f'-> {t_shape[1]} (teacher); leave the channels out to infer them')
+        return MODELS.build(cfg)
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples=None,
+                mode: str = 'tensor') -> Union[Dict[str, torch.Tensor], list, torch.Tensor]:
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode in ('predict', 'tensor'):
+            return self.student(inputs, data_samples, mode=mode)
+        raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
+
+    def loss(self, inputs: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:
+        """(N, C, h, w) LR batch and its data samples (``gt_img``) -> dict of ``loss_*``."""
+        teacher_sr = None
+        with torch.no_grad(), self.teacher_taps.record() as teacher_feats:
+            teacher_sr = self.teacher.generator(inputs)
+        with self.student_taps.record() as student_feats:
+            student_sr = self.student.generator(inputs)
+
+        losses = {'loss_pix': self.student.pixel_loss(student_sr, data_samples.gt_img)}
+        for name, s_tap, t_tap in self._taps:
+            student_feat = self.connectors[name](student_feats[s_tap])
+            losses[f'loss_{name}'] = self.distill_losses[name](student_feat,
+                                                               teacher_feats[t_tap])
+        if self.output_loss is not None:
+            losses['loss_output'] = self.output_loss(student_sr, teacher_sr)
+        return losses

@@ -1,0 +1,3 @@
+from .conv_regressor import ConvRegressor
+
+__all__ = ['ConvRegressor']

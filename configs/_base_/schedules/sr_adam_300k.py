@@ -1,0 +1,13 @@
+# The field's EDSR schedule: Adam 1e-4, 300k iterations, halved at 200k.
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=300000, val_interval=5000)
+optim_wrapper = dict(
+    type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-4, betas=(0.9, 0.999)))
+param_scheduler = dict(type='MultiStepLR', by_epoch=False, milestones=[200000], gamma=0.5)
+default_hooks = dict(
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=5000,
+        by_epoch=False,
+        max_keep_ckpts=3,
+        save_best='PSNR',
+        rule='greater'))

@@ -1,0 +1,112 @@
+import pytest
+import torch
+
+from mmkd_ext.registry import MODELS
+from tests.models._editors import tiny_batch, tiny_editor
+
+
+def fitnet(student=None, teacher=None, **kwargs):
+    cfg = dict(
+        type='FeatureDistill',
+        student=student or tiny_editor(8, 2),
+        teacher=teacher or tiny_editor(16, 3),
+        distill_losses=dict(
+            body=dict(
+                student='generator.upsample:input',
+                teacher='generator.upsample:input',
+                connector=dict(type='ConvRegressor', kernel_size=1),
+                loss=dict(type='FitNetLoss', mode='l1'))))
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def test_loss_keys_and_gradients():
+    model = fitnet(output_loss=dict(type='mmagic.L1Loss', loss_weight=0.5))
+    model.train()
+    losses = model.loss(*tiny_batch())
+    assert set(losses) == {'loss_pix', 'loss_body', 'loss_output'}
+    assert all(v.ndim == 0 and v.item() > 0 for v in losses.values())
+    sum(losses.values()).backward()
+    for name, param in model.student.named_parameters():
+        assert param.grad is not None and param.grad.abs().sum() > 0, name
+    for param in model.connectors.parameters():
+        assert param.grad is not None
+    assert all(p.grad is None and not p.requires_grad for p in model.teacher.parameters())
+
+
+def test_connector_channels_are_inferred():
+    model = fitnet()
+    conv = model.connectors['body'].conv
+    assert (conv.in_channels, conv.out_channels) == (8, 16)
+
+
+def test_teacher_stays_in_eval_and_is_not_reinitialised():
+    model = fitnet()
+    before = {k: v.clone() for k, v in model.teacher.state_dict().items()}
+    model.init_weights()
+    model.train()
+    assert not model.teacher.training and model.student.training
+    assert all(torch.equal(before[k], v) for k, v in model.teacher.state_dict().items())
+
+
+def test_zero_feature_loss_when_student_equals_teacher():
+    model = fitnet(teacher=tiny_editor(8, 2),
+                   distill_losses=dict(body=dict(student='generator.body',
+                                                 teacher='generator.body',
+                                                 loss=dict(type='FitNetLoss'))))
+    model.teacher.load_state_dict(model.student.state_dict())
+    assert model.loss(*tiny_batch())['loss_body'].item() == 0
+
+
+def test_teacher_stops_after_its_last_tap_without_output_loss():
+    model = fitnet()
+    calls = []
+    model.teacher.generator.conv_last.register_forward_hook(lambda *a: calls.append(1))
+    model.loss(*tiny_batch())
+    assert calls == []
+
+
+def test_predict_and_tensor_use_the_student():
+    model = fitnet()
+    model.eval()
+    lr, samples = tiny_batch()
+    out = model(lr, mode='tensor')
+    assert torch.equal(out, model.student.generator(lr))
+    preds = model(lr, samples, mode='predict')
+    assert len(preds) == 2 and preds[0].output.pred_img.shape == (3, 16, 16)
+
+
+@pytest.mark.parametrize('kwargs, error, match', [
+    (dict(distill_losses=dict(body=dict(student='generator.bdy', teacher='generator.body',
+                                        loss=dict(type='FitNetLoss')))),
+     ValueError, r"nearest existing paths: \['generator.body'"),
+    (dict(distill_losses=dict(body=dict(student='generator.body', teacher='generator.body',
+                                        loss=dict(type='FitNetLoss')))),
+     ValueError, 'add a connector'),
+    (dict(distill_losses=dict(body=dict(student='generator.body', teacher='generator.body',
+                                        connector=dict(type='ConvRegressor', in_channels=4),
+                                        loss=dict(type='FitNetLoss')))),
+     ValueError, 'leave the channels out'),
+    (dict(distill_losses=dict(body=dict(student='generator.body', teacher='generator.body',
+                                        conector=dict(type='ConvRegressor'),
+                                        loss=dict(type='FitNetLoss')))),
+     ValueError, 'optionally connector'),
+    (dict(distill_losses=dict(body=dict(student='generator.body', teacher='generator.body',
+                                        connector=dict(type='ConvRegressor'),
+                                        loss=dict(type='NoSuchLoss')))),
+     KeyError, 'NoSuchLoss'),
+    (dict(distill_losses=None), ValueError, 'at least one'),
+    (dict(distill_losses=dict(body=dict(student='generator.body', teacher='generator.body',
+                                        connector=dict(type='ConvRegressor'),
+                                        loss=dict(type='FitNetLoss', weight=2.0)))),
+     TypeError, 'weight'),
+    (dict(teacher=tiny_editor(16, 3, scale=4),
+          distill_losses=dict(body=dict(student='generator.upsample',
+                                        teacher='generator.upsample',
+                                        connector=dict(type='ConvRegressor'),
+                                        loss=dict(type='FitNetLoss')))),
+     ValueError, 'spatial size'),
+])
+def test_bad_configs(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        fitnet(**kwargs)

@@ -12,6 +12,7 @@ from .base import TeacherEvalMixin, build_frozen_teacher, build_model
 __all__ = ['FeatureDistill']
 
 _TAP_KEYS = {'student', 'teacher', 'connector', 'loss'}
+_PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 
 @MODELS.register_module()
@@ -44,6 +45,11 @@ class FeatureDistill(TeacherEvalMixin, BaseModel):
             only when the channels already match. Defaults to no feature term.
         output_loss (dict, optional): Loss between student and teacher SR outputs, e.g.
             ``dict(type='mmagic.L1Loss', loss_weight=1.0)``. Defaults to None.
+        teacher_precision (str): ``'fp32'``, ``'bf16'`` or ``'fp16'``: the teacher's forward
+            runs under autocast at that precision (its features are cast back to fp32).
+            Defaults to ``'fp32'``.
+        teacher_channels_last (bool): Run the teacher in channels-last memory format (faster
+            convolutions on CPUs and tensor cores). Defaults to False.
         probe_shape (tuple): (C, H, W) of the zero input used at build time to find the
             tapped feature shapes. Defaults to (3, 16, 16).
         init_cfg (dict, optional): Initialisation of the student and connectors.
@@ -56,6 +62,8 @@ class FeatureDistill(TeacherEvalMixin, BaseModel):
                  teacher_ckpt_prefix: Optional[str] = None,
                  distill_losses: Optional[Dict[str, dict]] = None,
                  output_loss: Optional[dict] = None,
+                 teacher_precision: str = 'fp32',
+                 teacher_channels_last: bool = False,
                  probe_shape: Sequence[int] = (3, 16, 16),
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
@@ -63,6 +71,11 @@ class FeatureDistill(TeacherEvalMixin, BaseModel):
         if not distill_losses and output_loss is None:
             raise ValueError('FeatureDistill needs at least one of `distill_losses` and '
                              '`output_loss`; without them it trains the student alone')
+        if teacher_precision not in _PRECISIONS:
+            raise ValueError(f'teacher_precision must be one of {tuple(_PRECISIONS)}, '
+                             f'got {teacher_precision!r}')
+        self.teacher_precision = teacher_precision
+        self.teacher_channels_last = bool(teacher_channels_last)
         self.student = build_model(student)
         self.teacher = build_frozen_teacher(teacher, teacher_ckpt, teacher_ckpt_prefix)
         for name, model in (('student', self.student), ('teacher', self.teacher)):
@@ -92,6 +105,8 @@ class FeatureDistill(TeacherEvalMixin, BaseModel):
                                                           s_shape, t_shape)
             self.distill_losses[name] = MODELS.build(spec['loss'])
         self.output_loss = MODELS.build(output_loss) if output_loss is not None else None
+        if self.teacher_channels_last:
+            self.teacher.to(memory_format=torch.channels_last)
 
     def _probe_shapes(self, probe_shape: Tuple[int, ...]) -> Dict[str, Tuple]:
         """Run both generators once on zeros to learn the tapped shapes (and paths work)."""
@@ -138,11 +153,23 @@ class FeatureDistill(TeacherEvalMixin, BaseModel):
             return self.student(inputs, data_samples, mode=mode)
         raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
 
+    def teacher_forward(self, inputs: torch.Tensor) -> Tuple[Dict[str, torch.Tensor],
+                                                             Optional[torch.Tensor]]:
+        """Teacher features at its taps (fp32) and its SR output (None when not needed)."""
+        dtype = _PRECISIONS[self.teacher_precision]
+        if self.teacher_channels_last:
+            inputs = inputs.contiguous(memory_format=torch.channels_last)
+        output = None
+        with torch.no_grad(), torch.autocast(inputs.device.type, dtype=dtype,
+                                             enabled=dtype is not None):
+            with self.teacher_taps.record() as feats:
+                output = self.teacher.generator(inputs)
+        feats = {k: v.float() for k, v in feats.items()}
+        return feats, None if output is None else output.float()
+
     def loss(self, inputs: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:
         """(N, C, h, w) LR batch and its data samples (``gt_img``) -> dict of ``loss_*``."""
-        teacher_sr = None
-        with torch.no_grad(), self.teacher_taps.record() as teacher_feats:
-            teacher_sr = self.teacher.generator(inputs)
+        teacher_feats, teacher_sr = self.teacher_forward(inputs)
         with self.student_taps.record() as student_feats:
             student_sr = self.student.generator(inputs)
 

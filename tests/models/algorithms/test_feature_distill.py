@@ -110,3 +110,22 @@ def test_predict_and_tensor_use_the_student():
 def test_bad_configs(kwargs, error, match):
     with pytest.raises(error, match=match):
         fitnet(**kwargs)
+
+
+def test_fast_teacher_matches_fp32_teacher():
+    torch.manual_seed(0)
+    exact = fitnet(output_loss=dict(type='mmagic.L1Loss'))
+    fast = fitnet(output_loss=dict(type='mmagic.L1Loss'), teacher_precision='bf16',
+                  teacher_channels_last=True)
+    fast.load_state_dict(exact.state_dict())
+    lr, _ = tiny_batch()
+    (f_exact, out_exact), (f_fast, out_fast) = exact.teacher_forward(lr), fast.teacher_forward(lr)
+    feat, feat_fast = f_exact['generator.upsample:input'], f_fast['generator.upsample:input']
+    assert feat_fast.dtype == torch.float32 and out_fast.dtype == torch.float32
+    assert ((feat_fast - feat).abs().mean() / feat.abs().mean()).item() < 0.02
+    assert ((out_fast - out_exact).abs().mean() / out_exact.abs().mean()).item() < 0.02
+
+
+def test_bad_teacher_precision():
+    with pytest.raises(ValueError, match=r"\('fp32', 'bf16', 'fp16'\)"):
+        fitnet(teacher_precision='int8')

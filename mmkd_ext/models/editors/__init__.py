@@ -1,0 +1,3 @@
+from .rcan_net import RCANNet
+
+__all__ = ['RCANNet']

@@ -3,7 +3,7 @@
 # configs/edsr/edsr_x4c256b32_1xb16-300k_div2k.py and put (or point) its checkpoint here.
 _base_ = [
     '../_base_/models/edsr_x4.py', '../_base_/datasets/div2k_x4.py',
-    '../_base_/schedules/sr_adam_300k.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/sr_adam_300k.py'
 ]
 
 teacher_ckpt = 'checkpoints/edsr_x4c256b32_1xb16-300k_div2k.pth'

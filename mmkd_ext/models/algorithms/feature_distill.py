@@ -167,6 +167,26 @@ class FeatureDistill(TeacherEvalMixin, BaseModel):
         feats = {k: v.float() for k, v in feats.items()}
         return feats, None if output is None else output.float()
 
+    @torch.no_grad()
+    def inspect(self, inputs: torch.Tensor) -> dict:
+        """SR outputs and, per distillation term, the per-pixel distance ``mean_c |r(F_s) -
+        F_t|`` (N, H, W) and the loss's attention map when it has one (LSFD)."""
+        stop, self.teacher_taps.stop_after_last = self.teacher_taps.stop_after_last, False
+        try:
+            teacher_feats, teacher_sr = self.teacher_forward(inputs)
+        finally:
+            self.teacher_taps.stop_after_last = stop
+        with self.student_taps.record() as student_feats:
+            student_sr = self.student.generator(inputs)
+        maps = {}
+        for name, s_tap, t_tap in self._taps:
+            student_feat = self.connectors[name](student_feats[s_tap])
+            loss = self.distill_losses[name]
+            loss(student_feat, teacher_feats[t_tap])
+            maps[name] = dict(distance=(student_feat - teacher_feats[t_tap]).abs().mean(1),
+                              attention=getattr(loss, 'last_attention', None))
+        return dict(student_sr=student_sr, teacher_sr=teacher_sr, maps=maps)
+
     def loss(self, inputs: torch.Tensor, data_samples) -> Dict[str, torch.Tensor]:
         """(N, C, h, w) LR batch and its data samples (``gt_img``) -> dict of ``loss_*``."""
         teacher_feats, teacher_sr = self.teacher_forward(inputs)

@@ -1,0 +1,8 @@
+# The EDSR editors of edsr_x4.py at x3.
+_base_ = './edsr_x4.py'
+
+scale = 3
+edsr_large = dict(generator=dict(upscale_factor=scale))
+edsr_baseline = dict(generator=dict(upscale_factor=scale))
+edsr_demo_teacher = dict(generator=dict(upscale_factor=scale))
+edsr_demo_student = dict(generator=dict(upscale_factor=scale))

@@ -1,0 +1,3 @@
+from .distill_visualization_hook import DistillVisualizationHook
+
+__all__ = ['DistillVisualizationHook']

@@ -1,0 +1,58 @@
+"""Every shipped config loads, follows the naming grammar and builds its model."""
+import glob
+import os.path as osp
+import re
+
+import pytest
+from mmengine import Config
+from mmengine.registry import init_default_scope
+
+from mmkd_ext.registry import MODELS
+
+ROOT = osp.join(osp.dirname(__file__), '..', '..', 'configs')
+CONFIGS = sorted(p for p in glob.glob(osp.join(ROOT, '**', '*.py'), recursive=True)
+                 if '_base_' not in p)
+SIZE = r'[a-z0-9]+-x\d+(c\d+b\d+|g\d+b\d+c\d+)'
+DISTILL = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{SIZE}_{SIZE}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+SINGLE = re.compile(r'^[a-z0-9]+_x\d+(c\d+b\d+|g\d+b\d+c\d+)_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+SHORT = re.compile(r'^[a-z0-9]+_x\d+\.py$')
+
+SHRINK = {'mid_channels': 8, 'num_blocks': 2, 'num_groups': 2}
+
+
+def shrink(cfg):
+    """Tiny networks of the same kind, no teacher weights, no pretrained downloads."""
+    if isinstance(cfg, dict):
+        for key in list(cfg):
+            if key in SHRINK:
+                cfg[key] = SHRINK[key]
+            elif key in ('teacher_ckpt', 'init_cfg', 'pretrained'):
+                cfg[key] = None
+            else:
+                shrink(cfg[key])
+    elif isinstance(cfg, list):
+        for item in cfg:
+            shrink(item)
+
+
+def test_there_are_configs():
+    assert len(CONFIGS) >= 10
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
+def test_name_follows_the_grammar(path):
+    name = osp.basename(path)
+    assert DISTILL.match(name) or SINGLE.match(name) or SHORT.match(name), name
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
+def test_loads_and_builds(path):
+    cfg = Config.fromfile(path)
+    assert cfg.default_scope == 'mmkd_ext'
+    for key in ('train_dataloader', 'train_cfg', 'optim_wrapper', 'val_evaluator'):
+        assert key in cfg, key
+    model = cfg.model.to_dict()
+    shrink(model)
+    init_default_scope('mmkd_ext')
+    built = MODELS.build(model)
+    assert sum(p.numel() for p in built.parameters()) > 0

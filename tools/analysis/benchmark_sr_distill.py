@@ -1,0 +1,158 @@
+"""Step time of SR feature distillation, measured side by side in one process.
+
+Compares on the same networks, batch and machine:
+  reference       fp32 teacher no-grad forward (whole network) + student train step
+  mmrazor-fitnet  MMRazor 1.0 SingleTeacherDistill + ConfigurableDistiller, FitNet
+                  (1x1 conv connector, L1) on the body output before the upsampler
+  fitnet          mmkd_ext FeatureDistill + FitNetLoss, fp32 teacher
+  lsfd            mmkd_ext FeatureDistill + LSFDLoss (3x3 regressor, window, attention)
+  lsfd-fast       the same with the teacher in bf16 autocast + channels_last
+Each variant's step is timed in turn (round robin) and the median is reported, with ratios
+to MMRazor's step and to the reference. The teacher stops at its tap in mmkd_ext's
+variants (its SR output is not needed by the loss).
+
+    python tools/analysis/benchmark_sr_distill.py [--teacher 256 32] [--student 64 16]
+        [--scale 4] [--batch 4] [--lr-size 48] [--steps 10] [--warmup 2]
+"""
+import argparse
+import copy
+import statistics
+import time
+
+import torch
+
+import mmkd_ext  # noqa: F401  (compat first)
+from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
+from mmagic.structures import DataSample
+
+from mmkd_ext.registry import MODELS
+
+TAP = 'generator.upsample:input'
+
+
+def editor(channels, blocks, scale, res_scale):
+    return dict(
+        type='mmagic.BaseEditModel',
+        generator=dict(type='mmagic.EDSRNet', in_channels=3, out_channels=3,
+                       mid_channels=channels, num_blocks=blocks, upscale_factor=scale,
+                       res_scale=res_scale),
+        pixel_loss=dict(type='mmagic.L1Loss'),
+        data_preprocessor=dict(type='mmagic.DataPreprocessor', mean=[0.] * 3,
+                               std=[255.] * 3))
+
+
+def ours(args, loss, connector_k, **kwargs):
+    return MODELS.build(dict(
+        type='FeatureDistill',
+        student=editor(*args.student, args.scale, 1.0),
+        teacher=editor(*args.teacher, args.scale, 0.1),
+        distill_losses=dict(body=dict(student=TAP, teacher=TAP,
+                                      connector=dict(type='ConvRegressor',
+                                                     kernel_size=connector_k),
+                                      loss=loss)),
+        **kwargs))
+
+
+def mmrazor_fitnet(args):
+    import mmrazor.models  # noqa: F401
+    from mmrazor.registry import MODELS as RAZOR_MODELS
+    s_ch, t_ch = args.student[0], args.teacher[0]
+    return RAZOR_MODELS.build(dict(
+        _scope_='mmrazor',
+        type='SingleTeacherDistill',
+        architecture=editor(*args.student, args.scale, 1.0),
+        teacher=editor(*args.teacher, args.scale, 0.1),
+        distiller=dict(
+            type='ConfigurableDistiller',
+            student_recorders=dict(body=dict(type='ModuleInputs', source='generator.upsample')),
+            teacher_recorders=dict(body=dict(type='ModuleInputs', source='generator.upsample')),
+            distill_losses=dict(loss_body=dict(type='L1Loss', loss_weight=1.0)),
+            connectors=dict(body_sfeat=dict(type='ConvModuleConnector', in_channel=s_ch,
+                                            out_channel=t_ch, norm_cfg=None, act_cfg=None)),
+            loss_forward_mappings=dict(loss_body=dict(
+                s_feature=dict(from_student=True, recorder='body', data_idx=0,
+                               connector='body_sfeat'),
+                t_feature=dict(from_student=False, recorder='body', data_idx=0))))))
+
+
+class Reference(torch.nn.Module):
+    """fp32 teacher no-grad forward of the whole network + the student's own train step."""
+
+    def __init__(self, distill):
+        super().__init__()
+        self.student, self.teacher = distill.student, distill.teacher
+        self.data_preprocessor = distill.data_preprocessor
+
+    def train_step(self, data, optim_wrapper):
+        data = self.data_preprocessor(data, True)
+        with torch.no_grad():
+            self.teacher.generator(data['inputs'])
+        losses = self.student(data['inputs'], data['data_samples'], mode='loss')
+        optim_wrapper.update_params(sum(losses.values()))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--teacher', type=int, nargs=2, default=[256, 32],
+                        metavar=('CHANNELS', 'BLOCKS'))
+    parser.add_argument('--student', type=int, nargs=2, default=[64, 16],
+                        metavar=('CHANNELS', 'BLOCKS'))
+    parser.add_argument('--scale', type=int, default=4)
+    parser.add_argument('--batch', type=int, default=4)
+    parser.add_argument('--lr-size', type=int, default=48)
+    parser.add_argument('--steps', type=int, default=10)
+    parser.add_argument('--warmup', type=int, default=2)
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    init_default_scope('mmkd_ext')
+
+    lsfd = dict(type='LSFDLoss', local_mode='window', tau=1.0)
+    models = {
+        'mmrazor-fitnet': mmrazor_fitnet(args),
+        'fitnet': ours(args, dict(type='FitNetLoss', mode='l1'), 1),
+        'lsfd': ours(args, lsfd, 3),
+        'lsfd-fast': ours(args, lsfd, 3, teacher_precision='bf16', teacher_channels_last=True),
+    }
+    models['reference'] = Reference(models['fitnet'])
+    teacher_state = models['fitnet'].teacher.state_dict()
+    for name in ('lsfd', 'lsfd-fast'):
+        models[name].teacher.load_state_dict(teacher_state)
+    models['mmrazor-fitnet'].teacher.load_state_dict(teacher_state)
+    optims = {n: OptimWrapper(torch.optim.Adam(
+        [p for p in m.parameters() if p.requires_grad], lr=1e-4)) for n, m in models.items()}
+
+    s = args.lr_size
+    data = dict(
+        inputs=[torch.randint(0, 256, (3, s, s)).float() for _ in range(args.batch)],
+        data_samples=[DataSample(gt_img=torch.randint(0, 256, (3, s * args.scale,
+                                                               s * args.scale)).float())
+                      for _ in range(args.batch)])
+    times = {n: [] for n in models}
+    for step in range(args.warmup + args.steps):
+        for name, model in models.items():
+            model.train()
+            start = time.perf_counter()
+            model.train_step(copy.copy(data), optims[name])
+            if step >= args.warmup:
+                times[name].append(time.perf_counter() - start)
+
+    lr = torch.rand(args.batch, 3, s, s)
+    exact, _ = models['lsfd'].teacher_forward(lr)
+    fast, _ = models['lsfd-fast'].teacher_forward(lr)
+    rel = ((fast[TAP] - exact[TAP]).abs().mean() / exact[TAP].abs().mean()).item()
+
+    median = {n: statistics.median(t) for n, t in times.items()}
+    print(f'\nEDSR {args.teacher[1]}x{args.teacher[0]} -> {args.student[1]}x{args.student[0]}, '
+          f'x{args.scale}, batch {args.batch}, LR {s}x{s}, median of {args.steps} steps, '
+          f'{torch.get_num_threads()} threads')
+    print(f'| {"variant":<15} | {"s/step":>7} | {"/ mmrazor":>9} | {"/ reference":>11} |')
+    print('|-----------------|---------|-----------|-------------|')
+    for name in ('reference', 'mmrazor-fitnet', 'fitnet', 'lsfd', 'lsfd-fast'):
+        print(f'| {name:<15} | {median[name]:7.3f} | {median[name] / median["mmrazor-fitnet"]:9.2f} '
+              f'| {median[name] / median["reference"]:11.2f} |')
+    print(f'bf16 + channels_last teacher feature: mean relative error {100 * rel:.2f}%')
+
+
+if __name__ == '__main__':
+    main()

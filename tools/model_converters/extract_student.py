@@ -1,0 +1,84 @@
+"""Extract the trained network of an mmkd_ext checkpoint into a plain host checkpoint.
+
+    python tools/model_converters/extract_student.py work_dirs/fitnet/iter_300000.pth student.pth
+    python tools/model_converters/extract_student.py online.pth net1.pth --prefix nets.1.
+
+Keeps the ``state_dict`` entries under the prefix (default ``student.``) with the prefix
+stripped, and drops everything else: teacher, connectors, optimizer, schedulers, message
+hub. The result loads strictly into the student's own config (e.g. ``mmagic.BaseEditModel``
+with its EDSR generator) and works with mmagic's / mmpretrain's ``tools/test.py``.
+The input goes through mmengine's loader, hence through mmkd_ext's weights-only allow-list.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+from collections import OrderedDict
+from typing import Dict, List, Optional
+
+import mmkd_ext  # noqa: F401  (compat shims first: checkpoint allow-list)
+import torch
+from mmengine.runner.checkpoint import _load_checkpoint
+
+#: Entries of the source ``meta`` copied into the output (when present).
+KEPT_META = ('epoch', 'iter', 'seed', 'experiment_name', 'mmengine_version', 'time')
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Extract the student of a distillation checkpoint')
+    parser.add_argument('checkpoint', help='checkpoint written while training an algorithm')
+    parser.add_argument('out', help='where to write the student checkpoint')
+    parser.add_argument(
+        '--prefix',
+        default='student.',
+        help='key prefix of the network to keep (default: student.; e.g. nets.1. for the '
+        'second network of an online algorithm)')
+    return parser.parse_args(argv)
+
+
+def extract(state_dict: Dict[str, torch.Tensor], prefix: str) -> 'OrderedDict[str, torch.Tensor]':
+    """The entries of ``state_dict`` under ``prefix``, prefix stripped.
+
+    Raises:
+        ValueError: no key starts with ``prefix``; the message lists the prefixes found.
+    """
+    kept = OrderedDict((k[len(prefix):], v) for k, v in state_dict.items()
+                       if k.startswith(prefix))
+    if not kept:
+        found = sorted({k.split('.')[0] + '.' for k in state_dict})
+        raise ValueError(f'no key starts with {prefix!r}; the top-level prefixes are '
+                         f'{", ".join(found) or "(empty state_dict)"}')
+    return kept
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    args = parse_args(argv)
+    prefix = args.prefix if args.prefix.endswith('.') else args.prefix + '.'
+    ckpt = _load_checkpoint(args.checkpoint, map_location='cpu')
+    state_dict = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
+    if not isinstance(state_dict, dict):
+        sys.exit(f'error: {args.checkpoint} holds no state_dict')
+    try:
+        student = extract(state_dict, prefix)
+    except ValueError as error:
+        sys.exit(f'error: {args.checkpoint}: {error}')
+
+    source_meta = ckpt.get('meta') or {}
+    meta = {k: source_meta[k] for k in KEPT_META if k in source_meta}
+    meta.update(source=osp.abspath(args.checkpoint), prefix=prefix,
+                mmkd_ext_version=mmkd_ext.__version__)
+    if osp.dirname(args.out):
+        os.makedirs(osp.dirname(args.out), exist_ok=True)
+    torch.save({'meta': meta, 'state_dict': student}, args.out)
+
+    dropped = sorted({k.split('.')[0] for k in state_dict if not k.startswith(prefix)})
+    others = sorted(k for k in ckpt if k not in ('state_dict', 'meta'))
+    print(f'{args.out}: kept {len(student)} tensors '
+          f'({sum(v.numel() for v in student.values()):,} values) under {prefix!r}; '
+          f'dropped {len(state_dict) - len(student)} tensors ({", ".join(dropped) or "none"})'
+          f' and {", ".join(others) or "nothing else"}')
+
+
+if __name__ == '__main__':
+    main()

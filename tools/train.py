@@ -1,0 +1,186 @@
+"""Train a model (a distillation algorithm or any OpenMMLab model) from a config.
+
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp] [--no-validate]
+                                 [--cfg-options KEY=VALUE ...] [--auto-scale-lr]
+    bash tools/dist_train.sh CONFIG GPUS [ARGS]      # torch DDP, one process per GPU
+
+Before the runner is built, the data roots of the train/val/test dataloaders are checked
+(a missing one stops with a message that says how to get the data), and on machines
+without an accelerator a distributed launch uses the gloo backend on CPU.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+from typing import Dict, Iterator, List, Optional, Tuple
+
+import mmkd_ext  # noqa: F401  (compat shims first: numpy aliases, checkpoint allow-list)
+from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.device import get_device
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Train a model')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
+        help='resume from this checkpoint; without a path, from the latest checkpoint '
+        'in the work directory')
+    parser.add_argument(
+        '--amp', action='store_true', help='enable automatic mixed-precision training')
+    parser.add_argument(
+        '--no-validate', action='store_true', help='do not evaluate during training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the learning rate by the actual batch size / '
+        '`auto_scale_lr.base_batch_size` of the config')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, as key=value pairs (e.g. '
+        'train_cfg.max_iters=100 model.teacher_ckpt=t.pth); a list is key="[a,b]"')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    # torch.distributed.launch passes --local-rank (torch >= 2.0) or --local_rank.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Merge the command-line arguments into the config."""
+    if args.no_validate:
+        cfg.val_cfg = None
+        cfg.val_dataloader = None
+        cfg.val_evaluator = None
+
+    cfg.launcher = args.launcher
+
+    # work_dir: command line > config > ./work_dirs/<config name>
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+
+    if args.amp:
+        wrappers = [cfg.optim_wrapper] if 'type' in cfg.optim_wrapper else [
+            w for w in cfg.optim_wrapper.values() if isinstance(w, dict) and 'type' in w
+        ]
+        for wrapper in wrappers:  # one wrapper, or one per sub-module (GAN-like configs)
+            if wrapper.type not in ('OptimWrapper', 'AmpOptimWrapper'):
+                sys.exit(f'error: --amp needs OptimWrapper optim wrappers, got {wrapper.type}')
+            wrapper.type = 'AmpOptimWrapper'
+            wrapper.setdefault('loss_scale', 'dynamic')
+
+    if args.resume == 'auto':
+        cfg.resume = True
+        cfg.load_from = None
+    elif args.resume is not None:
+        cfg.resume = True
+        cfg.load_from = args.resume
+
+    if args.auto_scale_lr:
+        if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
+            sys.exit('error: --auto-scale-lr needs `auto_scale_lr = dict(base_batch_size=N)` '
+                     'in the config (N: the total batch size the learning rate was tuned for)')
+        cfg.auto_scale_lr.enable = True
+
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+def _data_roots(dataset: Optional[dict]) -> Iterator[str]:
+    """Local data roots of a dataset config, wrappers (Concat/Repeat...) included."""
+    if not isinstance(dataset, dict):
+        return
+    root = dataset.get('data_root')
+    if isinstance(root, str) and root and '://' not in root and not dataset.get('download'):
+        yield root
+    for inner in [dataset.get('dataset'), *(dataset.get('datasets') or [])]:
+        yield from _data_roots(inner)
+
+
+def missing_data_roots(cfg: Config, fields: Tuple[str, ...] = DATALOADERS) -> List[str]:
+    """One line per missing data root, saying how to get the data; empty when all exist."""
+    try:  # tools/prepare_data.py knows the demo and the standard data sets
+        from prepare_data import missing_data_message
+    except Exception:  # noqa: BLE001  (whatever fails there, fall back to the generic hint)
+        missing_data_message = None
+    users: Dict[str, List[str]] = {}
+    for field in fields:
+        for root in _data_roots((cfg.get(field) or {}).get('dataset')):
+            if not osp.isdir(root):
+                users.setdefault(root, []).append(field)
+    problems = []
+    for root, fields_of_root in users.items():
+        message = f'{root} not found: run `python tools/prepare_data.py sr|cls`, or see ' \
+                  'configs/<method>/README.md for the standard datasets'
+        if missing_data_message is not None:
+            try:
+                message = missing_data_message(root)
+            except Exception:  # noqa: BLE001
+                pass
+        if root not in message:
+            message = f'{root} not found: {message}'
+        problems.append(f'{", ".join(fields_of_root)}: data root {message}')
+    return problems
+
+
+def setup_cpu_distributed(cfg: Config) -> Optional[str]:
+    """Use the gloo backend for a distributed launch on a machine without an accelerator.
+
+    OpenMMLab runtime configs say ``dist_cfg=dict(backend='nccl')``, which needs GPUs. The
+    rest of DDP on CPU (no ``torch.cuda.set_device``, no DDP ``device_ids``) is handled by
+    ``mmkd_ext.compat``. Returns a note for the log, or None when nothing was changed.
+    """
+    if cfg.launcher == 'none' or get_device() != 'cpu':
+        return None
+    if cfg.launcher != 'pytorch':
+        sys.exit(f'error: --launcher {cfg.launcher} needs GPUs (mmengine sets a CUDA '
+                 'device per process); on CPU use --launcher pytorch (tools/dist_train.sh)')
+    env_cfg = cfg.get('env_cfg') or ConfigDict()
+    dist_cfg = env_cfg.get('dist_cfg') or ConfigDict()
+    requested = dist_cfg.get('backend', 'nccl')
+    if requested == 'gloo':
+        return None
+    dist_cfg.backend = 'gloo'
+    env_cfg.dist_cfg = dist_cfg
+    cfg.env_cfg = env_cfg
+    return f'no GPU found: distributed backend {requested!r} replaced by gloo (DDP on CPU)'
+
+
+def main():
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    cfg = merge_args(cfg, args)
+
+    problems = missing_data_roots(cfg)
+    if problems:
+        sys.exit('error: ' + '\nerror: '.join(problems))
+    note = setup_cpu_distributed(cfg)
+
+    # a config may name its own runner class with `runner_type`
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    if note:
+        runner.logger.warning(note)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()

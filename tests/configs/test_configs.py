@@ -17,7 +17,7 @@ DISTILL = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{SIZE}_{SIZE}_\d+xb\d+-[0-9k]+_[
 SINGLE = re.compile(r'^[a-z0-9]+_x\d+(c\d+b\d+|g\d+b\d+c\d+)_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 SHORT = re.compile(r'^[a-z0-9]+_x\d+\.py$')
 
-SHRINK = {'mid_channels': 8, 'num_blocks': 2, 'num_groups': 2}
+SHRINK = {'mid_channels': 8, 'num_blocks': 2, 'num_groups': 2, 'squeeze_factor': 4}
 
 
 def shrink(cfg):

@@ -10,7 +10,7 @@ import importlib.abc
 import importlib.util
 import os.path as osp
 import sys
-from typing import Any, List
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 import torch
@@ -20,8 +20,22 @@ __all__ = ['apply', 'SCOPE_ALIASES', 'UnsafeCheckpointError', 'safe_globals']
 #: Registry scopes and config packages renamed upstream: ``mmcls`` 1.x became mmpretrain.
 #: MMRazor 1.0's shipped configs still say ``_base_ = 'mmcls::...'`` and ``_scope_='mmcls'``.
 SCOPE_ALIASES = {'mmcls': 'mmpretrain'}
-#: Registered names that changed in the rename (mmcls 1.x name -> mmpretrain name).
-MMCLS_RENAMES = {'TRANSFORMS': {'PackClsInputs': 'PackInputs'}}
+#: Registered names that changed in the rename (mmcls 1.x name -> mmpretrain name), per
+#: registry of ``mmpretrain.registry``.
+MMCLS_RENAMES = {
+    'TRANSFORMS': {'PackClsInputs': 'PackInputs'},
+    'VISUALIZERS': {'ClsVisualizer': 'UniversalVisualizer'},
+}
+#: Module attributes that changed in the rename, per module below the package
+#: (``from mmcls.structures import ClsDataSample`` in MMRazor 1.0.0's demo inputs, DARTS
+#: head and CRD transforms).
+MMCLS_MODULE_RENAMES = {
+    'structures': {'ClsDataSample': 'DataSample'},
+    'datasets': {'PackClsInputs': 'PackInputs'},
+    'datasets.transforms': {'PackClsInputs': 'PackInputs'},
+    'datasets.transforms.formatting': {'PackClsInputs': 'PackInputs'},
+    'visualization': {'ClsVisualizer': 'UniversalVisualizer'},
+}
 
 
 def _numpy_aliases() -> None:
@@ -92,6 +106,39 @@ def _torch_ao_for_mmrazor() -> None:
             setattr(BackendPatternConfig, name, setter)
 
 
+def _distributed_on_cpu() -> None:
+    """mmengine 0.10.7 assumes one GPU per process under ``--launcher pytorch``:
+    ``_init_dist_pytorch`` calls ``torch.cuda.set_device`` and passes the config's
+    ``dist_cfg.backend`` (``'nccl'`` in every OpenMMLab runtime config, ours included), and
+    ``Runner.wrap_model`` gives ``MMDistributedDataParallel`` ``device_ids=[LOCAL_RANK]``,
+    which torch refuses for a module on the CPU. On a host without an accelerator, use gloo,
+    skip ``set_device`` and drop ``device_ids`` for CPU modules; hosts with CUDA (and the
+    deepspeed / colossalai back-ends) are untouched. Remove when mmengine runs DDP on CPU."""
+    from mmengine.dist import utils as dist_utils
+    from mmengine.model.wrappers import MMDistributedDataParallel
+    if getattr(dist_utils, '_mmkd_cpu_fallback', False):
+        return
+    dist_utils._mmkd_cpu_fallback = True
+    init_dist_pytorch = dist_utils._init_dist_pytorch
+    ddp_init = MMDistributedDataParallel.__init__
+
+    def _init_dist_pytorch(backend, init_backend='torch', **kwargs):
+        from mmengine.device import get_device
+        if get_device() not in ('cpu', 'mps') or init_backend != 'torch':
+            return init_dist_pytorch(backend, init_backend=init_backend, **kwargs)
+        torch.distributed.init_process_group(
+            backend='gloo' if backend == 'nccl' else backend, **kwargs)
+
+    def __init__(self, module, detect_anomalous_params: bool = False, **kwargs):
+        on_cpu = all(p.device.type == 'cpu' for p in module.parameters())
+        if on_cpu and kwargs.get('device_ids') is not None:
+            kwargs['device_ids'] = None
+        ddp_init(self, module, detect_anomalous_params=detect_anomalous_params, **kwargs)
+
+    dist_utils._init_dist_pytorch = _init_dist_pytorch
+    MMDistributedDataParallel.__init__ = __init__
+
+
 def _package_helpers() -> None:
     """setuptools >= 81 removed ``pkg_resources``, which mmengine 0.10.7 uses in
     ``is_installed`` / ``get_installed_path`` for ``_base_ = 'pkg::...'`` inheritance.
@@ -127,10 +174,19 @@ def _package_helpers() -> None:
 
 
 class _ModuleAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Import ``alias`` and ``alias.x.y`` as the modules ``target`` and ``target.x.y``."""
+    """Import ``alias`` and ``alias.x.y`` as the modules ``target`` and ``target.x.y``.
 
-    def __init__(self, alias: str, target: str):
+    The alias is the target module object itself (not a copy), so patching a function or
+    method through the old path (MMRazor's recorders do) patches the code that runs.
+    ``renames`` maps a submodule (``'structures'``, ``''`` for the package) to
+    ``{old_name: new_name}``: the old names are added to the target module the first time
+    it is imported through the alias, never before.
+    """
+
+    def __init__(self, alias: str, target: str,
+                 renames: Optional[Dict[str, Dict[str, str]]] = None):
         self.alias, self.target = alias, target
+        self.renames = renames or {}
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname == self.alias or fullname.startswith(self.alias + '.'):
@@ -138,18 +194,26 @@ class _ModuleAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def create_module(self, spec):
-        return importlib.import_module(self.target + spec.name[len(self.alias):])
+        suffix = spec.name[len(self.alias):]
+        module = importlib.import_module(self.target + suffix)
+        for old, new in self.renames.get(suffix.lstrip('.'), {}).items():
+            if not hasattr(module, old):
+                setattr(module, old, getattr(module, new))
+        return module
 
     def exec_module(self, module):
         pass
 
 
 def _mmcls_is_mmpretrain() -> None:
-    """mmcls 1.x was renamed mmpretrain; MMRazor 1.0.0's 185 shipped configs still inherit
-    ``mmcls::`` configs, build ``mmcls.*`` types and record ``mmcls.models...`` methods.
+    """mmcls 1.x was renamed mmpretrain (1.0.0rc7); MMRazor 1.0.0's 185 shipped configs still
+    inherit ``mmcls::`` configs, build ``mmcls.*`` types and record ``mmcls.models...``
+    methods, and its code imports ``mmcls`` inside ``try/except ImportError`` blocks that
+    fall back to placeholders (so ``import mmkd_ext`` must come before ``import mmrazor``).
     Make the config package, the registry scope and the module path ``mmcls`` resolve to
-    mmpretrain (only where no real mmcls is installed), and let mmengine's config parser
-    accept ``mmkd_ext::``. Remove when MMRazor's configs say mmpretrain."""
+    mmpretrain (only where no real mmcls is installed), with the names that the rename
+    changed (:data:`MMCLS_RENAMES`, :data:`MMCLS_MODULE_RENAMES`), and let mmengine's config
+    parser accept ``mmkd_ext::``. Remove when MMRazor's code and configs say mmpretrain."""
     from mmengine.config import utils as config_utils
     from mmengine.registry import Registry
 
@@ -161,7 +225,7 @@ def _mmcls_is_mmpretrain() -> None:
         return
     Registry._mmkd_scope_aliases = True
     config_utils.MODULE2PACKAGE['mmcls'] = 'mmpretrain'
-    sys.meta_path.insert(0, _ModuleAlias('mmcls', 'mmpretrain'))
+    sys.meta_path.insert(0, _ModuleAlias('mmcls', 'mmpretrain', MMCLS_MODULE_RENAMES))
     split_scope_key = Registry.split_scope_key
     search_child = Registry._search_child
 
@@ -209,9 +273,11 @@ def _history_buffer_getattr(obj: Any, name: str) -> Any:
     from mmengine.logging import HistoryBuffer
     on_buffer = obj is HistoryBuffer or isinstance(obj, HistoryBuffer)
     if not on_buffer or name.startswith('_') or not callable(getattr(HistoryBuffer, name, None)):
+        cls = obj if isinstance(obj, type) else type(obj)
+        what = f'{cls.__module__}.{cls.__qualname__}' + ('' if cls is obj else ' object')
         raise UnsafeCheckpointError(
-            f'checkpoint asks for getattr({type(obj).__name__}, {name!r}); only public '
-            'methods of mmengine.logging.HistoryBuffer may be looked up')
+            f'checkpoint pickles builtins.getattr({what}, {name!r}); only public methods of '
+            'mmengine.logging.HistoryBuffer may be looked up')
     return getattr(obj, name)
 
 
@@ -234,8 +300,9 @@ def safe_globals() -> List[Any]:
 
 def _checkpoint_allow_list() -> None:
     """torch >= 2.6 loads with ``weights_only=True``; mmengine 0.10.7 checkpoints pickle a
-    few mmengine/numpy objects, so resume and ``load_checkpoint`` fail. Allow exactly those,
-    never ``weights_only=False``, and turn a refusal into an error that names the file."""
+    few mmengine/numpy objects, so resume and ``load_checkpoint`` fail. Allow exactly those
+    (never by switching weights-only loading off) and turn a refusal into an error that
+    names the file."""
     torch.serialization.add_safe_globals(safe_globals())
     from mmengine.runner.checkpoint import CheckpointLoader
     if getattr(CheckpointLoader, '_mmkd_guarded', False):
@@ -248,6 +315,8 @@ def _checkpoint_allow_list() -> None:
             return load_checkpoint(cls, filename, map_location, logger)
         except torch.serialization.pickle.UnpicklingError as error:
             raise unsafe_checkpoint_error(filename, error) from None
+        except UnsafeCheckpointError as error:  # raised by the restricted getattr
+            raise UnsafeCheckpointError(f'refusing to load {filename!r}: {error}') from None
 
     CheckpointLoader.load_checkpoint = classmethod(guarded)
 
@@ -274,6 +343,7 @@ def apply() -> None:
     _package_helpers()
     _mmcls_is_mmpretrain()
     _checkpoint_allow_list()
+    _distributed_on_cpu()
     _diffusers_module_path()
     if importlib.util.find_spec('mmrazor') is not None:
         _torch_ao_for_mmrazor()

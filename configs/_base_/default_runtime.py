@@ -1,0 +1,35 @@
+# Runtime shared by mmkd_ext's configs; a method config overrides what it needs.
+# Host components are named with their scope (type='mmagic.EDSRNet') or inherited with
+# `_base_ = 'mmagic::...'`, whose dicts carry `_scope_`; everything else is looked up in
+# mmkd_ext's registries, then mmengine's.
+default_scope = 'mmkd_ext'
+
+# Distillation schedules are counted in iterations (mmagic's habit), also for classifiers.
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', interval=5000, by_epoch=False, max_keep_ckpts=3),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+)
+
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    # 'nccl' as in every OpenMMLab runtime. On a host without CUDA, `import mmkd_ext`
+    # makes mmengine's `--launcher pytorch` start gloo instead and wrap CPU modules in DDP
+    # without device ids (mmkd_ext/compat.py, `_distributed_on_cpu`), so the same config
+    # runs one process per GPU or several processes on a CPU machine. Name another
+    # backend here (e.g. dist_cfg=dict(backend='gloo')) to force it.
+    dist_cfg=dict(backend='nccl'),
+)
+
+log_processor = dict(type='LogProcessor', window_size=50, by_epoch=False)
+
+vis_backends = [dict(type='LocalVisBackend')]
+visualizer = dict(type='Visualizer', vis_backends=vis_backends)
+
+log_level = 'INFO'
+load_from = None
+resume = False
+randomness = dict(seed=None, deterministic=False)

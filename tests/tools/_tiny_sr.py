@@ -13,6 +13,7 @@ from typing import Dict, List, Optional
 import numpy as np
 from PIL import Image
 
+import mmkd_ext  # noqa: F401  (compat first: usable outside pytest's conftest too)
 from tests.models._editors import tiny_editor
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -55,6 +55,8 @@ def extract(state_dict: Dict[str, torch.Tensor], prefix: str) -> 'OrderedDict[st
 def main(argv: Optional[List[str]] = None) -> None:
     args = parse_args(argv)
     prefix = args.prefix if args.prefix.endswith('.') else args.prefix + '.'
+    if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
+        sys.exit(f'error: checkpoint {args.checkpoint!r} does not exist')
     ckpt = _load_checkpoint(args.checkpoint, map_location='cpu')
     state_dict = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
     if not isinstance(state_dict, dict):

@@ -19,8 +19,8 @@ import sys
 import time
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-TEACHER_CFG = 'configs/edsr/edsr_x4c32b8_1xb8-6k_sr-demo.py'
-TEACHER_CKPT = 'checkpoints/edsr_x4c32b8_1xb8-6k_sr-demo.pth'
+TEACHER_CFG = 'configs/edsr/edsr_x4c32b8_1xb8-4k_sr-demo.py'
+TEACHER_CKPT = 'checkpoints/edsr_x4c32b8_1xb8-4k_sr-demo.pth'
 RUNS = [  # (row name, config)
     ('student alone', 'configs/edsr/edsr_x4c16b4_1xb8-1500_sr-demo.py'),
     ('FitNet student', 'configs/fitnet/fitnet_edsr-x4c32b8_edsr-x4c16b4_1xb8-1500_sr-demo.py'),

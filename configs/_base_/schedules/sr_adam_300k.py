@@ -14,3 +14,5 @@ default_hooks = dict(
         max_keep_ckpts=3,
         save_best='PSNR',
         rule='greater'))
+# mmagic's log processor counts the iterations of mmagic's Multi{Val,Test}Loop right.
+log_processor = dict(type='mmagic.LogProcessor', window_size=50, by_epoch=False)

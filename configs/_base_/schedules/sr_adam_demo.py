@@ -16,3 +16,5 @@ default_hooks = dict(
         by_epoch=False,
         max_keep_ckpts=1,
         save_last=True))
+# mmagic's log processor counts the iterations of mmagic's Multi{Val,Test}Loop right.
+log_processor = dict(type='mmagic.LogProcessor', window_size=50, by_epoch=False)

@@ -26,7 +26,8 @@ env_cfg = dict(
 
 log_processor = dict(type='LogProcessor', window_size=50, by_epoch=False)
 
-vis_backends = [dict(type='LocalVisBackend')]
+# Local files always; TensorBoard too where tensorboard is installed.
+vis_backends = [dict(type='LocalVisBackend'), dict(type='OptionalTensorboardVisBackend')]
 visualizer = dict(type='Visualizer', vis_backends=vis_backends)
 
 log_level = 'INFO'

@@ -69,7 +69,9 @@ class DistillVisualizationHook(Hook):
         if not hasattr(model, 'inspect'):
             raise TypeError(f'DistillVisualizationHook needs a FeatureDistill model, got '
                             f'{type(model).__name__}')
-        dataset = runner.val_loop.dataloader.dataset
+        loop = runner.val_loop  # mmengine's ValLoop, or mmagic's MultiValLoop (first set)
+        dataset = (loop.dataloaders[0] if hasattr(loop, 'dataloaders') else
+                   loop.dataloader).dataset
         if not 0 <= self.index < len(dataset):
             raise ValueError(f'index {self.index} is outside the validation set '
                              f'(0..{len(dataset) - 1})')

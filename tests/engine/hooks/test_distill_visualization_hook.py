@@ -1,0 +1,39 @@
+import glob
+import os.path as osp
+
+import cv2
+import pytest
+from mmengine.runner import Runner
+
+from tests.tools._tiny_sr import distill_model, make_sr_data, sr_config
+
+
+def lsfd_model():
+    model = distill_model(None)
+    model['distill_losses']['body']['loss'] = dict(type='LSFDLoss', tau=1.0)
+    return model
+
+
+@pytest.mark.parametrize('model, panels', [(lsfd_model, 6), (lambda: distill_model(None), 5)])
+def test_writes_panels_through_the_visualizer(tmp_path, model, panels):
+    data = make_sr_data(str(tmp_path / 'data'), num=2)
+    cfg = sr_config(model(), data, max_iters=3)
+    cfg.update(
+        work_dir=str(tmp_path / 'work'),
+        custom_hooks=[dict(type='DistillVisualizationHook', interval=2, index=1)],
+        visualizer=dict(type='Visualizer', vis_backends=[
+            dict(type='LocalVisBackend'), dict(type='OptionalTensorboardVisBackend')]))
+    cfg['train_cfg']['val_interval'] = 100
+    Runner.from_cfg(cfg).train()
+    files = sorted(glob.glob(str(tmp_path / 'work' / '*' / 'vis_data' / 'vis_image' / '*.png')))
+    # every 2 iterations and at the last one: steps 2 and 3
+    assert [osp.basename(f) for f in files] == ['distill_2.png', 'distill_3.png']
+    img = cv2.imread(files[-1])
+    hr = 32  # validation image 1 of the tiny set, x2 of 16
+    assert img.shape == (hr, panels * hr + (panels - 1) * 4, 3)
+
+
+def test_bad_interval():
+    from mmkd_ext.engine.hooks import DistillVisualizationHook
+    with pytest.raises(ValueError, match='positive int'):
+        DistillVisualizationHook(interval=0)

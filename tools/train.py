@@ -116,18 +116,46 @@ def _data_roots(dataset: Optional[dict]) -> Iterator[str]:
         yield from _data_roots(inner)
 
 
+IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff')
+
+
+def _image_folders(dataset: Optional[dict]) -> Iterator[str]:
+    """The image folders (``data_root`` + each ``data_prefix``) of folder-of-images
+    datasets such as mmagic's ``BasicImageDataset``, wrappers included."""
+    if not isinstance(dataset, dict):
+        return
+    if str(dataset.get('type', '')).endswith('BasicImageDataset') and not dataset.get(
+            'ann_file'):
+        prefix = dataset.get('data_prefix') or {}
+        for sub in (prefix.values() if isinstance(prefix, dict) else [prefix]):
+            yield osp.join(dataset.get('data_root') or '', sub)
+    for inner in [dataset.get('dataset'), *(dataset.get('datasets') or [])]:
+        yield from _image_folders(inner)
+
+
+def _has_images(folder: str) -> bool:
+    for _, _, files in os.walk(folder):
+        if any(f.lower().endswith(IMAGE_EXTENSIONS) for f in files):
+            return True
+    return False
+
+
 def missing_data_roots(cfg: Config, fields: Tuple[str, ...] = DATALOADERS) -> List[str]:
-    """One line per missing data root, saying how to get the data; empty when all exist."""
+    """One line per missing data root (saying how to get the data) and per image folder
+    without images; empty when the data is there."""
     try:  # tools/prepare_data.py knows the demo and the standard data sets
         from prepare_data import missing_data_message
     except Exception:  # noqa: BLE001  (whatever fails there, fall back to the generic hint)
         missing_data_message = None
     users: Dict[str, List[str]] = {}
+    problems = []
     for field in fields:
         for root in _data_roots((cfg.get(field) or {}).get('dataset')):
             if not osp.isdir(root):
                 users.setdefault(root, []).append(field)
-    problems = []
+        problems += [f'{field}: {folder} holds no image files ({", ".join(IMAGE_EXTENSIONS)})'
+                     for folder in _image_folders((cfg.get(field) or {}).get('dataset'))
+                     if osp.isdir(folder) and not _has_images(folder)]
     for root, fields_of_root in users.items():
         message = f'{root} not found: run `python tools/prepare_data.py sr|cls`, or see ' \
                   'configs/<method>/README.md for the standard datasets'

@@ -71,7 +71,7 @@ def distill_model(teacher_ckpt: Optional[str]) -> dict:
 
 def _dataloader(data_root: str, train: bool) -> dict:
     load = [
-        dict(type='mmagic.LoadImageFromFile', key=key, color_type='color',
+        dict(type='LoadImageFromFile', key=key, color_type='color',
              channel_order='rgb', imdecode_backend='cv2') for key in ('img', 'gt')
     ]
     crop = [dict(type='mmagic.SetValues', dictionary=dict(scale=SCALE)),

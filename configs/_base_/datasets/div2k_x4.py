@@ -7,9 +7,9 @@ sr_scale = 4  # not `scale`: the model bases (models/edsr_x4.py) define that one
 gt_patch_size = 48 * sr_scale
 
 train_pipeline = [
-    dict(type='mmagic.LoadImageFromFile', key='img', color_type='color',
+    dict(type='LoadImageFromFile', key='img', color_type='color',
          channel_order='rgb', imdecode_backend='cv2'),
-    dict(type='mmagic.LoadImageFromFile', key='gt', color_type='color',
+    dict(type='LoadImageFromFile', key='gt', color_type='color',
          channel_order='rgb', imdecode_backend='cv2'),
     dict(type='mmagic.SetValues', dictionary=dict(scale=sr_scale)),
     dict(type='mmagic.PairedRandomCrop', gt_patch_size=gt_patch_size),
@@ -19,9 +19,9 @@ train_pipeline = [
     dict(type='mmagic.PackInputs'),
 ]
 test_pipeline = [
-    dict(type='mmagic.LoadImageFromFile', key='img', color_type='color',
+    dict(type='LoadImageFromFile', key='img', color_type='color',
          channel_order='rgb', imdecode_backend='cv2'),
-    dict(type='mmagic.LoadImageFromFile', key='gt', color_type='color',
+    dict(type='LoadImageFromFile', key='gt', color_type='color',
          channel_order='rgb', imdecode_backend='cv2'),
     dict(type='mmagic.PackInputs'),
 ]

@@ -7,9 +7,9 @@ gt_patch_size = 64  # LR patches of 32x32: small enough for CPU runs
 
 data_root = 'data/sr_demo'
 train_pipeline = [
-    dict(type='mmagic.LoadImageFromFile', key='img', color_type='color',
+    dict(type='LoadImageFromFile', key='img', color_type='color',
          channel_order='rgb', imdecode_backend='cv2'),
-    dict(type='mmagic.LoadImageFromFile', key='gt', color_type='color',
+    dict(type='LoadImageFromFile', key='gt', color_type='color',
          channel_order='rgb', imdecode_backend='cv2'),
     dict(type='mmagic.SetValues', dictionary=dict(scale=sr_scale)),
     dict(type='mmagic.PairedRandomCrop', gt_patch_size=gt_patch_size),
@@ -19,9 +19,9 @@ train_pipeline = [
     dict(type='mmagic.PackInputs'),
 ]
 test_pipeline = [
-    dict(type='mmagic.LoadImageFromFile', key='img', color_type='color',
+    dict(type='LoadImageFromFile', key='img', color_type='color',
          channel_order='rgb', imdecode_backend='cv2'),
-    dict(type='mmagic.LoadImageFromFile', key='gt', color_type='color',
+    dict(type='LoadImageFromFile', key='gt', color_type='color',
          channel_order='rgb', imdecode_backend='cv2'),
     dict(type='mmagic.PackInputs'),
 ]

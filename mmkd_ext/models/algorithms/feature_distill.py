@@ -193,7 +193,13 @@ class FeatureDistill(TeacherEvalMixin, BaseModel):
         with self.student_taps.record() as student_feats:
             student_sr = self.student.generator(inputs)
 
-        losses = {'loss_pix': self.student.pixel_loss(student_sr, data_samples.gt_img)}
+        gt = data_samples.gt_img
+        if student_sr.shape[-2:] != gt.shape[-2:]:
+            raise ValueError(
+                f'the student maps LR {tuple(inputs.shape[-2:])} to SR '
+                f'{tuple(student_sr.shape[-2:])} but the HR targets are {tuple(gt.shape[-2:])}: '
+                "the data's scale and the generator's upscale_factor differ")
+        losses = {'loss_pix': self.student.pixel_loss(student_sr, gt)}
         for name, s_tap, t_tap in self._taps:
             student_feat = self.connectors[name](student_feats[s_tap])
             losses[f'loss_{name}'] = self.distill_losses[name](student_feat,

@@ -129,3 +129,10 @@ def test_fast_teacher_matches_fp32_teacher():
 def test_bad_teacher_precision():
     with pytest.raises(ValueError, match=r"\('fp32', 'bf16', 'fp16'\)"):
         fitnet(teacher_precision='int8')
+
+
+def test_scale_mismatch_between_data_and_model():
+    model = fitnet()  # x2 networks
+    lr, samples = tiny_batch(scale=4)
+    with pytest.raises(ValueError, match=r"SR \(16, 16\) but the HR targets are \(32, 32\)"):
+        model.loss(lr, samples)

@@ -1,3 +1,4 @@
 from .conv_regressor import ConvRegressor
+from .feed_translator import FEEDTranslator
 
-__all__ = ['ConvRegressor']
+__all__ = ['ConvRegressor', 'FEEDTranslator']

@@ -1,8 +1,12 @@
+from .dml_loss import DMLLoss, dml_loss
 from .factor_transfer_loss import FactorTransferLoss, factor_loss
 from .fitnet_loss import FitNetLoss, fitnet_loss
 from .lsfd_loss import LSFDLoss, lsfd_attention, lsfd_loss
+from .lsgan_loss import (LSGANDiscriminatorLoss, LSGANGeneratorLoss, lsgan_d_loss,
+                         lsgan_g_loss)
 
 __all__ = [
     'FactorTransferLoss', 'factor_loss', 'FitNetLoss', 'fitnet_loss', 'LSFDLoss', 'lsfd_loss',
-    'lsfd_attention'
+    'lsfd_attention', 'DMLLoss', 'dml_loss', 'LSGANDiscriminatorLoss', 'LSGANGeneratorLoss',
+    'lsgan_d_loss', 'lsgan_g_loss'
 ]

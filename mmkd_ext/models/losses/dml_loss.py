@@ -1,0 +1,60 @@
+"""Deep Mutual Learning's peer term (Zhang et al., CVPR 2018, arXiv 1706.00384)."""
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from mmkd_ext.registry import MODELS
+
+__all__ = ['dml_loss', 'DMLLoss']
+
+
+def dml_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
+             temperature: float = 1.0) -> torch.Tensor:
+    """``T^2 * KL(softmax(sg(z_t) / T) || softmax(z_s / T))``, averaged over the batch.
+
+    In online distillation the "teacher" is a peer network trained at the same time; its
+    logits are detached here, so the term only moves the student.
+
+    Args:
+        student_logits (Tensor): (N, num_classes) logits of the network being updated.
+        teacher_logits (Tensor): (N, num_classes) logits of a peer.
+        temperature (float): Softening temperature T > 0. Defaults to 1.0.
+
+    Returns:
+        Tensor: scalar loss.
+    """
+    if student_logits.shape != teacher_logits.shape:
+        raise ValueError(f'student logits {tuple(student_logits.shape)} and peer logits '
+                         f'{tuple(teacher_logits.shape)} differ in shape; the networks must '
+                         'predict the same classes')
+    log_p_s = F.log_softmax(student_logits / temperature, dim=1)
+    log_p_t = F.log_softmax(teacher_logits.detach() / temperature, dim=1)
+    kl = F.kl_div(log_p_s, log_p_t, reduction='batchmean', log_target=True)
+    return temperature**2 * kl
+
+
+@MODELS.register_module()
+class DMLLoss(nn.Module):
+    """Deep Mutual Learning, CVPR 2018 (arXiv 1706.00384), with Hinton's temperature.
+
+    The cross-entropy part of DML is each network's own head loss; this is the peer term.
+
+    Args:
+        temperature (float): Softening temperature, > 0. Defaults to 1.0 (plain DML).
+        loss_weight (float): Weight of the term. Defaults to 1.0.
+    """
+
+    def __init__(self, temperature: float = 1.0, loss_weight: float = 1.0):
+        super().__init__()
+        if not temperature > 0:
+            raise ValueError(f'DMLLoss temperature must be > 0, got {temperature!r}')
+        self.temperature = float(temperature)
+        self.loss_weight = float(loss_weight)
+
+    def forward(self, student_logits: torch.Tensor,
+                teacher_logits: torch.Tensor) -> torch.Tensor:
+        """(N, num_classes) x 2 -> scalar."""
+        return self.loss_weight * dml_loss(student_logits, teacher_logits, self.temperature)
+
+    def extra_repr(self) -> str:
+        return f'temperature={self.temperature}, loss_weight={self.loss_weight}'

@@ -1,0 +1,3 @@
+from .feature_map_discriminator import FeatureMapDiscriminator
+
+__all__ = ['FeatureMapDiscriminator']

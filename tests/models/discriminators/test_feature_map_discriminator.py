@@ -1,0 +1,30 @@
+import pytest
+import torch
+
+from mmkd_ext.registry import MODELS
+
+
+@pytest.mark.parametrize('output, shape', [('map', (2, 1, 5, 5)), ('sample', (2, 1))])
+def test_scores_and_gradients(output, shape):
+    disc = MODELS.build(dict(type='FeatureMapDiscriminator', in_channels=8, output=output))
+    feat = torch.rand(2, 8, 5, 5, requires_grad=True)
+    score = disc(feat)
+    assert score.shape == shape
+    score.sum().backward()
+    assert feat.grad is not None
+    assert all(p.grad is not None for p in disc.parameters())
+
+
+def test_default_hidden_channels():
+    disc = MODELS.build(dict(type='FeatureMapDiscriminator', in_channels=32, num_convs=1))
+    assert disc.layers[0].out_channels == 16 and len(disc.layers) == 4
+
+
+def test_bad_options_and_inputs():
+    with pytest.raises(ValueError, match=r"\('map', 'sample'\)"):
+        MODELS.build(dict(type='FeatureMapDiscriminator', in_channels=8, output='scalar'))
+    with pytest.raises(ValueError, match='>= 1'):
+        MODELS.build(dict(type='FeatureMapDiscriminator', in_channels=8, num_convs=0))
+    disc = MODELS.build(dict(type='FeatureMapDiscriminator', in_channels=8))
+    with pytest.raises(ValueError, match=r'\(N, 8, H, W\)'):
+        disc(torch.rand(2, 4, 5, 5))

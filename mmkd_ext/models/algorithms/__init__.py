@@ -1,3 +1,5 @@
+from .afd import AFD
 from .feature_distill import FeatureDistill
+from .feed import FEED
 
-__all__ = ['FeatureDistill']
+__all__ = ['AFD', 'FeatureDistill', 'FEED']

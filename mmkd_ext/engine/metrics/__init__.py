@@ -1,0 +1,3 @@
+from .per_network_accuracy import PerNetworkAccuracy
+
+__all__ = ['PerNetworkAccuracy']

@@ -16,8 +16,16 @@ SIZE = r'[a-z0-9]+-x\d+(c\d+b\d+|g\d+b\d+c\d+)'
 DISTILL = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{SIZE}_{SIZE}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 SINGLE = re.compile(r'^[a-z0-9]+_x\d+(c\d+b\d+|g\d+b\d+c\d+)_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 SHORT = re.compile(r'^[a-z0-9]+_x\d+\.py$')
+# classification: `resnet56`, `wrn28-w10`; K teachers of one kind `2xresnet56`, mixed `+`
+CLS = r'[a-z]+\d+(-w\d+)?'
+CLS_TEACHERS = rf'(\d+x)?{CLS}(\+(\d+x)?{CLS})*'
+CLS_DISTILL = re.compile(
+    rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_{CLS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+CLS_SINGLE = re.compile(rf'^{CLS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 
 SHRINK = {'mid_channels': 8, 'num_blocks': 2, 'num_groups': 2, 'squeeze_factor': 4}
+# CIFAR ResNets (mmkd_ext.CIFARResNet) keep their widths and lose blocks
+CIFAR_RESNET_DEPTH = 8
 
 
 def shrink(cfg):
@@ -26,7 +34,9 @@ def shrink(cfg):
         for key in list(cfg):
             if key in SHRINK:
                 cfg[key] = SHRINK[key]
-            elif key in ('teacher_ckpt', 'init_cfg', 'pretrained'):
+            elif key == 'depth' and str(cfg.get('type', '')).endswith('CIFARResNet'):
+                cfg[key] = CIFAR_RESNET_DEPTH
+            elif key in ('teacher_ckpt', 'teacher_ckpts', 'init_cfg', 'pretrained'):
                 cfg[key] = None
             else:
                 shrink(cfg[key])
@@ -42,7 +52,8 @@ def test_there_are_configs():
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
 def test_name_follows_the_grammar(path):
     name = osp.basename(path)
-    assert DISTILL.match(name) or SINGLE.match(name) or SHORT.match(name), name
+    assert (DISTILL.match(name) or SINGLE.match(name) or SHORT.match(name)
+            or CLS_DISTILL.match(name) or CLS_SINGLE.match(name)), name
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))

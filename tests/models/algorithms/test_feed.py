@@ -145,3 +145,11 @@ def test_checkpoints_load_per_teacher(tmp_path):
 def test_bad_configs(kwargs, error, match):
     with pytest.raises(error, match=match):
         feed(**kwargs)
+
+
+def test_runner_data_preprocessor_goes_to_the_student():
+    student = tiny_classifier(2)
+    student.pop('data_preprocessor')
+    model = feed(student=student, data_preprocessor=dict(num_classes=10, mean=[50.], std=[2.]))
+    assert model.data_preprocessor is model.student.data_preprocessor
+    assert model.data_preprocessor.mean.flatten().tolist() == [50.]

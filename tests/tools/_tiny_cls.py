@@ -53,11 +53,14 @@ def make_teacher_ckpts(folder: str) -> Dict[str, str]:
     return paths
 
 
-def feed_model(teacher_ckpts: Optional[Dict[str, str]]) -> dict:
+def feed_model(teacher_ckpts: Optional[Dict[str, str]],
+               widths: Optional[Dict[str, int]] = None) -> dict:
+    """FEED with a width-2 student and a teacher of each width in ``widths``
+    (default: ``WIDTHS``, K = 2)."""
     return dict(
         type='FEED',
         student=student_cfg(),
-        teachers={name: tiny_classifier(width) for name, width in WIDTHS.items()},
+        teachers={name: tiny_classifier(w) for name, w in (widths or WIDTHS).items()},
         teacher_ckpts=teacher_ckpts,
         feat_loss=dict(type='FactorTransferLoss', reduction='element'),
         feat_weight=100.0,
@@ -101,7 +104,8 @@ def cls_config(model: dict, data_root: str, max_iters: int = 2) -> dict:
                            optimizer=dict(type='SGD', lr=0.01, momentum=0.9)),
         default_hooks=dict(
             logger=dict(type='LoggerHook', interval=1),
-            checkpoint=dict(type='CheckpointHook', interval=1, by_epoch=False)),
+            checkpoint=dict(type='CheckpointHook', interval=1, by_epoch=False,
+                            save_best='accuracy/top1', rule='greater')),
         log_processor=dict(type='LogProcessor', window_size=1, by_epoch=False),
         env_cfg=dict(
             cudnn_benchmark=False,

@@ -22,6 +22,8 @@ CLS_TEACHERS = rf'(\d+x)?{CLS}(\+(\d+x)?{CLS})*'
 CLS_DISTILL = re.compile(
     rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_{CLS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 CLS_SINGLE = re.compile(rf'^{CLS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+# online methods (AFD, DML) have no teacher: the networks trained together, `2xresnet32`
+ONLINE = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 
 SHRINK = {'mid_channels': 8, 'num_blocks': 2, 'num_groups': 2, 'squeeze_factor': 4}
 # CIFAR ResNets (mmkd_ext.CIFARResNet) keep their widths and lose blocks
@@ -53,7 +55,7 @@ def test_there_are_configs():
 def test_name_follows_the_grammar(path):
     name = osp.basename(path)
     assert (DISTILL.match(name) or SINGLE.match(name) or SHORT.match(name)
-            or CLS_DISTILL.match(name) or CLS_SINGLE.match(name)), name
+            or CLS_DISTILL.match(name) or CLS_SINGLE.match(name) or ONLINE.match(name)), name
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
@@ -67,3 +69,6 @@ def test_loads_and_builds(path):
     init_default_scope('mmkd_ext')
     built = MODELS.build(model)
     assert sum(p.numel() for p in built.parameters()) > 0
+    if hasattr(built, 'optim_keys'):  # one optimizer per module (AFD)
+        assert sorted(k for k in cfg.optim_wrapper if k != 'constructor') == sorted(
+            built.optim_keys())

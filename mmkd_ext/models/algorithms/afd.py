@@ -59,7 +59,6 @@ class AFD(BaseModel):
 
     Args:
         nets (Sequence[dict]): Configs of the K classifiers (``mmpretrain.ImageClassifier``).
-            The first one's data preprocessor feeds all of them.
         taps (str | Sequence[str]): Module path of each network's last-stage feature map,
             one for all or one per network. Defaults to ``'backbone.layer3'``.
         feature_mode (str): ``'adversarial'``, ``'l1'`` or ``'none'``.
@@ -78,6 +77,9 @@ class AFD(BaseModel):
             Defaults to 0.
         probe_shape (Sequence[int]): (C, H, W) of the zero input used at build time to find
             the tapped shapes. Defaults to (3, 32, 32).
+        data_preprocessor (dict, optional): Feeds every network (the Runner fills it from
+            the config's ``data_preprocessor``; default type ``ClsDataPreprocessor``).
+            Defaults to None (``net0``'s).
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -93,8 +95,12 @@ class AFD(BaseModel):
                  discriminator: Optional[dict] = None,
                  eval_net: int = 0,
                  probe_shape: Sequence[int] = (3, 32, 32),
+                 data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
-        super().__init__(init_cfg=init_cfg)
+        if data_preprocessor is not None:
+            data_preprocessor = dict(data_preprocessor)
+            data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
+        super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if not isinstance(nets, (list, tuple)) or len(nets) < 2:
             raise ValueError(f'AFD trains K >= 2 networks together; `nets` must be a list of '
                              f'at least two model configs, got {nets!r}')
@@ -112,7 +118,8 @@ class AFD(BaseModel):
         self.eval_net = eval_net
         for k, cfg in enumerate(nets):
             self.add_module(f'net{k}', build_model(cfg))
-        self.data_preprocessor = self.net0.data_preprocessor
+        if data_preprocessor is None:
+            self.data_preprocessor = self.net0.data_preprocessor
 
         self.taps: List[Optional[str]] = self._check_taps(taps)
         self._taps: List[FeatureTaps] = []

@@ -1,0 +1,22 @@
+# AFD's CPU-scale schedule: cls_sgd_2k.py's SGD + cosine decay for every network and
+# transfer layer, Adam at a constant rate for the discriminators. One optimizer per module of
+# mmkd_ext.AFD: the method configs name their keys (net{k}, trans{k}, disc{k}); schedulers
+# are given for up to 4 networks (keys without a module are ignored).
+_base_ = './cls_sgd_2k.py'
+
+custom_imports = dict(imports=['mmkd_ext.engine.metrics'], allow_failed_imports=False)
+
+net_optim = {{_base_.optim_wrapper}}
+disc_optim = dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=2e-4, betas=(0.5, 0.999)))
+net_schedule = {{_base_.param_scheduler}}
+
+optim_wrapper = dict(_delete_=True, constructor='mmagic.MultiOptimWrapperConstructor')
+param_scheduler = dict(
+    _delete_=True,
+    **{f'net{k}': net_schedule for k in range(4)},
+    **{f'trans{k}': net_schedule for k in range(4)},
+    **{f'disc{k}': [] for k in range(4)})
+# best single network; 'net1/accuracy/top1' keeps the best of a named one
+default_hooks = dict(checkpoint=dict(save_best='best/accuracy/top1'))
+# under `--launcher pytorch` the heads take no part in the feature step (see AFD's Note)
+model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel', find_unused_parameters=True)

@@ -1,0 +1,7 @@
+# DML baseline of the small + large pair (afd_resnet8-w8+resnet32).
+_base_ = './afd_resnet8-w8+resnet32_1xb128-2k_fashion-mnist.py'
+model = dict(feature_mode='none')
+optim_wrapper = dict(
+    _delete_=True,
+    constructor='mmagic.MultiOptimWrapperConstructor',
+    net0={{_base_.net_optim}}, net1={{_base_.net_optim}})

@@ -1,0 +1,7 @@
+# L1 baseline of the small + large pair: L1 between the (transferred) layer3 maps.
+_base_ = './afd_resnet8-w8+resnet32_1xb128-2k_fashion-mnist.py'
+model = dict(feature_mode='l1')
+optim_wrapper = dict(
+    _delete_=True,
+    constructor='mmagic.MultiOptimWrapperConstructor',
+    net0={{_base_.net_optim}}, net1={{_base_.net_optim}}, trans0={{_base_.net_optim}})

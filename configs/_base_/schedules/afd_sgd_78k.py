@@ -18,5 +18,5 @@ param_scheduler = dict(
     **{f'disc{k}': [] for k in range(4)})
 # best single network; 'net1/accuracy/top1' keeps the best of a named one
 default_hooks = dict(checkpoint=dict(save_best='best/accuracy/top1'))
-# under `--launcher pytorch` the heads take no part in the feature step (see AFD's Note)
-model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel', find_unused_parameters=True)
+# `--launcher pytorch`: one DDP per sub-module, as for GANs (AFD syncs its feature step)
+model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')

@@ -4,6 +4,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
+from mmengine.dist import all_reduce_params, get_world_size
 from mmengine.model import BaseModel, is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from mmpretrain.structures import DataSample
@@ -23,6 +24,13 @@ _MODES = ('adversarial', 'l1', 'none')
 
 def _unwrap(module: nn.Module) -> nn.Module:
     return module.module if is_model_wrapper(module) else module
+
+
+def _average_gradients(modules: Sequence[nn.Module]) -> None:
+    """Average the gradients of ``modules`` over the processes (no-op in one process)."""
+    if get_world_size() > 1:
+        grads = [p.grad for m in modules for p in m.parameters() if p.grad is not None]
+        all_reduce_params(grads, op='mean')
 
 
 @MODELS.register_module()
@@ -52,10 +60,13 @@ class AFD(BaseModel):
         The paper updates the networks on the adversarial loss with a second, slower
         optimizer. Here step 3 reuses ``net{k}``'s optimizer with the loss scaled by
         ``adv_weight`` (a smaller step), so that config keys stay module names. Steps 2 and 3
-        use features recomputed after step 1 (a second forward per network). Under
-        ``MMSeparateDistributedDataParallel`` the heads take no part in step 3, so feature
-        modes need ``find_unused_parameters=True``; a discriminator judges real and fake maps
-        in one batch (one forward per DDP step).
+        use features recomputed after step 1 (a second forward per network).
+
+    Distributed training: wrap with ``MMSeparateDistributedDataParallel`` (each sub-module
+    its own DDP). Step 1 and the discriminator step go through the DDP wrappers; the
+    heads take no part in step 3, so its forward runs on the plain modules and the
+    gradients of network ``k`` and ``trans{k}`` are averaged over the processes by hand.
+    A discriminator judges real and fake maps in one batch (one DDP forward per update).
 
     Args:
         nets (Sequence[dict]): Configs of the K classifiers (``mmpretrain.ImageClassifier``).
@@ -200,8 +211,8 @@ class AFD(BaseModel):
         if not isinstance(optim_wrapper, OptimWrapperDict):
             raise ValueError(f'AFD needs an OptimWrapperDict with one optimizer per module '
                              f'{expected}, got {type(optim_wrapper).__name__}; configure '
-                             "optim_wrapper=dict(constructor='mmagic.MultiOptimWrapperConstructor', "
-                             'net0=dict(optimizer=...), ...)')
+                             "optim_wrapper=dict(constructor='mmagic.MultiOptimWrapperConstructor"
+                             "', net0=dict(optimizer=...), ...)")
         keys = list(optim_wrapper.keys())
         if sorted(keys) != sorted(expected):
             raise ValueError(f'optim_wrapper keys {sorted(keys)} do not match the modules '
@@ -258,17 +269,19 @@ class AFD(BaseModel):
 
     def _feature_maps(self, inputs: torch.Tensor,
                       optim_wrapper: OptimWrapperDict) -> List[torch.Tensor]:
-        """Every network's (transferred) last-stage map, after the logit update."""
+        """Every network's (transferred) last-stage map, after the logit update. Plain
+        modules, not DDP wrappers: see the class docstring."""
         feats = []
         for k in range(self.num_nets):
-            with optim_wrapper[f'net{k}'].optim_context(self._net(k)), \
+            net = _unwrap(self._net(k))
+            with optim_wrapper[f'net{k}'].optim_context(net), \
                     self._taps[k].record() as recorded:
-                self._net(k)(inputs, mode='tensor')
+                net(inputs, mode='tensor')
             feat = recorded[self.taps[k]]
             trans = self._module(f'trans{k}')
             if trans is not None:
-                with optim_wrapper[f'trans{k}'].optim_context(trans):
-                    feat = trans(feat)
+                with optim_wrapper[f'trans{k}'].optim_context(_unwrap(trans)):
+                    feat = _unwrap(trans)(feat)
             feats.append(feat)
         return feats
 
@@ -294,16 +307,21 @@ class AFD(BaseModel):
         with self._frozen(discs):
             for k in range(self.num_nets):
                 wrapper = optim_wrapper[f'net{k}']
+                trans = self._module(f'trans{k}')
+                updated = [(self._net(k), wrapper)] + (
+                    [(trans, optim_wrapper[f'trans{k}'])] if trans is not None else [])
                 with wrapper.optim_context(self._net(k)):
                     if self.feature_mode == 'adversarial':
                         name, loss = 'loss_adv', lsgan_g_loss(discs[k](feats[k]))
                     else:
                         name, loss = 'loss_l1', fitnet_loss(feats[k], feats[k - 1], 'l1')
                     loss = self.adv_weight * loss
-                    wrapper.update_params(loss)
-                if self._module(f'trans{k}') is not None:  # its gradient came with net k's
-                    optim_wrapper[f'trans{k}'].step()
-                    optim_wrapper[f'trans{k}'].zero_grad()
+                    wrapper.backward(wrapper.scale_loss(loss))
+                _average_gradients([module for module, _ in updated])
+                if wrapper.should_update():  # trans{k}'s gradient came with network k's loss
+                    for _, w in updated:
+                        w.step()
+                        w.zero_grad()
                 losses[f'net{k}.{name}'] = loss
         return losses
 

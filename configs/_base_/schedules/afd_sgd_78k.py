@@ -4,7 +4,11 @@
 # are given for up to 4 networks (keys without a module are ignored).
 _base_ = './cifar_sgd_78k.py'
 
-custom_imports = dict(imports=['mmkd_ext.engine.metrics'], allow_failed_imports=False)
+custom_imports = dict(
+    imports=['mmkd_ext.engine.metrics', 'mmkd_ext.engine.hooks.feature_similarity_hook'],
+    allow_failed_imports=False)
+# linear CKA between the networks' feature maps, logged with each validation
+custom_hooks = [dict(type='FeatureSimilarityHook', max_samples=512)]
 
 net_optim = {{_base_.optim_wrapper}}
 disc_optim = dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=2e-4, betas=(0.5, 0.999)))

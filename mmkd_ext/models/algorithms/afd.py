@@ -133,9 +133,10 @@ class AFD(BaseModel):
             self.data_preprocessor = self.net0.data_preprocessor
 
         self.taps: List[Optional[str]] = self._check_taps(taps)
-        self._taps: List[FeatureTaps] = []
+        # built whenever every network has a tap: also DML runs can report feature similarity
+        self._taps: List[FeatureTaps] = [] if None in self.taps else [
+            FeatureTaps(self._net(k), [tap]) for k, tap in enumerate(self.taps)]
         if feature_mode != 'none':
-            self._taps = [FeatureTaps(self._net(k), [tap]) for k, tap in enumerate(self.taps)]
             channels = self._probe_channels(tuple(probe_shape))
             common = transfer_channels or max(channels)
             for k, c in enumerate(channels):
@@ -149,6 +150,7 @@ class AFD(BaseModel):
 
     def _check_taps(self, taps) -> List[Optional[str]]:
         taps = [taps] * self.num_nets if isinstance(taps, str) or taps is None else list(taps)
+        taps = [tap or None for tap in taps]
         if len(taps) != self.num_nets:
             raise ValueError(f'taps: give one module path for all networks or one per '
                              f'network ({self.num_nets}), got {len(taps)}')
@@ -324,6 +326,19 @@ class AFD(BaseModel):
                         w.zero_grad()
                 losses[f'net{k}.{name}'] = loss
         return losses
+
+    @torch.no_grad()
+    def feature_maps(self, inputs: torch.Tensor) -> List[torch.Tensor]:
+        """(N, C, H, W) preprocessed inputs -> every network's tapped map (before any
+        transfer layer), ``[(N, C_k, H_k, W_k)] * K``."""
+        if not self._taps:
+            raise ValueError(f'feature_maps needs a tap on every network, got {self.taps}')
+        maps = []
+        for k in range(self.num_nets):
+            with self._taps[k].record() as recorded:
+                _unwrap(self._net(k))(inputs, mode='tensor')
+            maps.append(recorded[self.taps[k]])
+        return maps
 
     def forward(self, inputs: torch.Tensor, data_samples: Optional[List[DataSample]] = None,
                 mode: str = 'tensor'):

@@ -10,16 +10,22 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmkd_ext.engine.metrics  # noqa: F401  (configs: custom_imports)
+from mmkd_ext.engine.hooks.feature_similarity_hook import FeatureSimilarityHook
 from tests.models._classifiers import tiny_cls_batch, tiny_classifier
 
 
 class MetricsHook(Hook):
+    """Keeps the last validation's metrics and the feature similarities logged with them."""
+
+    priority = 'LOW'  # after FeatureSimilarityHook
 
     def __init__(self):
         self.metrics = {}
 
     def after_val_epoch(self, runner, metrics=None):
         self.metrics.update(metrics or {})
+        self.metrics.update({k: v.current() for k, v in runner.message_hub.log_scalars.items()
+                             if k.startswith('val/cka/')})
 
 
 def dataset(n: int = 8) -> list:
@@ -56,7 +62,7 @@ def run(work_dir, max_iters: int, resume_from=None) -> MetricsHook:
         default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=2, by_epoch=False,
                                            save_best='best/accuracy/top1', rule='greater'),
                            logger=dict(type='LoggerHook', interval=1)),
-        custom_hooks=[hook],
+        custom_hooks=[hook, FeatureSimilarityHook(max_samples=8)],
         default_scope='mmkd_ext',
         randomness=dict(seed=0, deterministic=True),
         load_from=resume_from,
@@ -83,6 +89,7 @@ def test_train_validate_checkpoint_and_resume(tmp_path):
     assert full.metrics['best/accuracy/top1'] == max(full.metrics['net0/accuracy/top1'],
                                                      full.metrics['net1/accuracy/top1'])
     assert list((tmp_path / 'full').glob('best_best_accuracy_top1_iter_*.pth'))
+    assert 0 < full.metrics['val/cka/net0-net1'] <= 1
 
     ckpt, resumed = state(tmp_path / 'full' / 'iter_4.pth'), state(
         tmp_path / 'resumed' / 'iter_4.pth')

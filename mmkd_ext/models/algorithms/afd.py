@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from mmengine.dist import all_reduce_params, get_world_size
 from mmengine.model import BaseModel, is_model_wrapper
-from mmengine.optim import OptimWrapperDict
+from mmengine.optim import AmpOptimWrapper, OptimWrapperDict
 from mmpretrain.structures import DataSample
 from torch import nn
 
@@ -226,6 +226,11 @@ class AFD(BaseModel):
                     raise ValueError(f'disc{k} has learning rate 0: the discriminators would '
                                      "never learn; give them a learning rate or use "
                                      "feature_mode='l1'/'none'")
+        amp = [k for k in keys if k.startswith('trans')
+               and isinstance(optim_wrapper[k], AmpOptimWrapper)]
+        if amp:  # trans{k} steps on a gradient scaled by net{k}'s loss scaler
+            raise ValueError(f'{amp} use AmpOptimWrapper: mixed precision with transfer layers '
+                             'is not supported; train without --amp or with equal channels')
 
     @contextmanager
     def _frozen(self, modules: Sequence[nn.Module]) -> Iterator[None]:

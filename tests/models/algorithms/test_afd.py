@@ -1,7 +1,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.optim import AmpOptimWrapper, OptimWrapper, OptimWrapperDict
 
 from mmkd_ext.registry import MODELS
 from tests.models._classifiers import tiny_cls_batch, tiny_classifier
@@ -153,6 +153,15 @@ def test_discriminator_learning_rate_zero_with_adversarial_mode():
     model = afd()
     with pytest.raises(ValueError, match='disc0 has learning rate 0'):
         model.train_step(batch(), optimizers(model, disc_lr=0.0))
+
+
+def test_mixed_precision_with_transfer_layers_is_refused():
+    model = afd()
+    wrappers = optimizers(model)
+    # AmpOptimWrapper refuses to be built on a CPU-only host; the check needs its type only
+    wrappers.optim_wrappers['trans0'] = AmpOptimWrapper.__new__(AmpOptimWrapper)
+    with pytest.raises(ValueError, match=r"\['trans0'\] use AmpOptimWrapper"):
+        model.train_step(batch(), wrappers)
 
 
 def test_loss_mode_points_to_train_step():

@@ -1,0 +1,113 @@
+"""Step time of AFD and its baselines against the K networks' own train steps, side by side.
+
+Compares on the same networks, batch and machine:
+  reference   each network's plain mmpretrain train step (CE, its own optimizer), in turn
+  afd-ind     AFD with feature_mode='none', dml_weight=0 (independent training)
+  afd-dml     feature_mode='none' (DML)
+  afd-l1      feature_mode='l1'
+  afd         feature_mode='adversarial'
+Each variant's step is timed in turn (round robin) and the median is reported with its
+ratio to the reference. The networks are CIFAR ResNets (``--depths``, ``--widths``).
+
+    python tools/analysis/benchmark_afd.py [--depths 20 20] [--widths 16 16] [--batch 128]
+        [--size 32] [--channels 3] [--classes 100] [--steps 10] [--warmup 2] [--device cuda]
+"""
+import argparse
+import statistics
+import time
+
+import torch
+
+import mmkd_ext  # noqa: F401  (compat first)
+import mmkd_ext.models  # noqa: F401  (registers AFD)
+from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.registry import init_default_scope
+from mmpretrain.structures import DataSample
+
+from mmkd_ext.registry import MODELS
+
+VARIANTS = dict(reference=None, **{
+    'afd-ind': dict(feature_mode='none', dml_weight=0.0),
+    'afd-dml': dict(feature_mode='none'),
+    'afd-l1': dict(feature_mode='l1'),
+    'afd': dict(feature_mode='adversarial'),
+})
+
+
+def classifier(args, depth: int, width: int) -> dict:
+    return dict(
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(type='mmkd_ext.CIFARResNet', depth=depth, in_channels=args.channels,
+                      base_channels=width),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=args.classes, in_channels=4 * width))
+
+
+def sgd(module: torch.nn.Module) -> OptimWrapper:
+    return OptimWrapper(torch.optim.SGD(module.parameters(), lr=0.01, momentum=0.9))
+
+
+def build(args, name: str):
+    """(step function, model) of one variant."""
+    nets = [classifier(args, d, w) for d, w in zip(args.depths, args.widths)]
+    if VARIANTS[name] is None:
+        models = [MODELS.build(cfg).to(args.device) for cfg in nets]
+        wrappers = [sgd(m) for m in models]
+
+        def step(data):
+            for model, wrapper in zip(models, wrappers):
+                model.train_step(data, wrapper)
+
+        return step
+    model = MODELS.build(dict(type='AFD', nets=nets, probe_shape=(args.channels, args.size,
+                                                                  args.size), **VARIANTS[name]))
+    model.to(args.device)
+    wrappers = OptimWrapperDict(**{k: sgd(getattr(model, k)) for k in model.optim_keys()})
+    return lambda data: model.train_step(data, wrappers)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--depths', type=int, nargs='+', default=[20, 20])
+    parser.add_argument('--widths', type=int, nargs='+', default=[16, 16])
+    parser.add_argument('--batch', type=int, default=128)
+    parser.add_argument('--size', type=int, default=32)
+    parser.add_argument('--channels', type=int, default=3)
+    parser.add_argument('--classes', type=int, default=100)
+    parser.add_argument('--steps', type=int, default=10)
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    args = parser.parse_args()
+    if len(args.depths) != len(args.widths) or len(args.depths) < 2:
+        parser.error('--depths and --widths: one value per network, at least two networks')
+    init_default_scope('mmkd_ext')
+    torch.manual_seed(0)
+    inputs = torch.randint(0, 256, (args.batch, args.channels, args.size, args.size))
+    labels = torch.randint(args.classes, (args.batch, ))
+    data = dict(inputs=list(inputs.to(torch.uint8)),
+                data_samples=[DataSample().set_gt_label(int(y)) for y in labels])
+    steps = {name: build(args, name) for name in VARIANTS}
+    times = {name: [] for name in VARIANTS}
+    for i in range(args.warmup + args.steps):
+        for name, step in steps.items():
+            if args.device.startswith('cuda'):
+                torch.cuda.synchronize()
+            start = time.perf_counter()
+            step(data)
+            if args.device.startswith('cuda'):
+                torch.cuda.synchronize()
+            if i >= args.warmup:
+                times[name].append(time.perf_counter() - start)
+    median = {n: statistics.median(t) for n, t in times.items()}
+    nets = ' + '.join(f'ResNet-{d} (w{w})' for d, w in zip(args.depths, args.widths))
+    print(f'\n{nets}, batch {args.batch}, {args.channels}x{args.size}x{args.size}, '
+          f'{args.device}, median of {args.steps} steps')
+    print(f'| {"variant":<9} | {"s/step":>7} | {"/ reference":>11} |')
+    print('|-----------|---------|-------------|')
+    for name in VARIANTS:
+        print(f'| {name:<9} | {median[name]:7.3f} | {median[name] / median["reference"]:11.2f} |')
+
+
+if __name__ == '__main__':
+    main()

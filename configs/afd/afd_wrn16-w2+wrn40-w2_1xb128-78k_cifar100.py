@@ -3,12 +3,6 @@
 # transfer layer. A small + large pair of the paper's WRN kind (pairs not checked against
 # the paper's tables).
 _base_ = './afd_2xresnet32_1xb128-78k_cifar100.py'
-custom_imports = dict(
-    imports=[
-        'mmkd_ext.engine.metrics', 'mmkd_ext.engine.hooks.feature_similarity_hook',
-        'mmkd_ext.models.backbones.wide_resnet'
-    ],
-    allow_failed_imports=False)
 model = dict(nets=[
     dict(
         _scope_='mmpretrain',

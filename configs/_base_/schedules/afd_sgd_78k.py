@@ -4,9 +4,6 @@
 # are given for up to 4 networks (keys without a module are ignored).
 _base_ = './cifar_sgd_78k.py'
 
-custom_imports = dict(
-    imports=['mmkd_ext.engine.metrics', 'mmkd_ext.engine.hooks.feature_similarity_hook'],
-    allow_failed_imports=False)
 # linear CKA between the networks' feature maps, logged with each validation
 custom_hooks = [dict(type='FeatureSimilarityHook', max_samples=512)]
 

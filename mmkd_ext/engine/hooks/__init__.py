@@ -1,3 +1,4 @@
 from .distill_visualization_hook import DistillVisualizationHook
+from .feature_similarity_hook import FeatureSimilarityHook
 
-__all__ = ['DistillVisualizationHook']
+__all__ = ['DistillVisualizationHook', 'FeatureSimilarityHook']

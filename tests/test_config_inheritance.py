@@ -63,7 +63,24 @@ def test_third_party_inherits_mmkd_ext_runtime(tmp_path):
     assert cfg.default_hooks.logger.interval == 10
     assert cfg.default_hooks.checkpoint.by_epoch is False
     assert cfg.log_processor.by_epoch is False
-    assert [b.type for b in cfg.visualizer.vis_backends] == ['LocalVisBackend']
+    assert [b.type for b in cfg.visualizer.vis_backends] == [
+        'LocalVisBackend', 'OptionalTensorboardVisBackend']
+
+
+def test_third_party_changes_the_student_of_a_shipped_config(tmp_path):
+    cfg = Config.fromfile(_write(tmp_path, 'my_lsfd.py', (
+        "_base_ = 'mmkd_ext::lsfd/edsr_x4.py'\n"
+        'model = dict(teacher_ckpt=None,\n'
+        '             student=dict(generator=dict(num_blocks=2, mid_channels=8)),\n'
+        '             teacher=dict(generator=dict(num_blocks=2, mid_channels=16)))\n')))
+    assert cfg.model.type == 'FeatureDistill'
+    assert cfg.model.student.generator.num_blocks == 2
+    assert cfg.model.distill_losses.body.loss.type == 'LSFDLoss'  # the rest is inherited
+    assert cfg.train_cfg.max_iters == 300000
+    init_default_scope('mmkd_ext')
+    model = MODELS.build(cfg.model)
+    assert len(model.student.generator.body) == 2
+    assert model.connectors.body.conv.in_channels == 8
 
 
 def _copy_sources(dst: str) -> str:

@@ -4,13 +4,15 @@ Steps (each skipped when its output already exists, so an interrupted demo resum
 1. prepare ``data/sr_demo`` from the package data (tools/prepare_data.py sr);
 2. the teacher: the checkpoint shipped in checkpoints/ (or, with ``--train-teacher``,
    trained here with its config);
-3. train the student alone and the FitNet student, same data, schedule and seed;
+3. train the student alone, the FitNet student and the LSFD student, same data, schedule
+   and seed;
 4. evaluate bicubic, teacher and both students on the 14-image benchmark (PSNR-Y / SSIM-Y,
    border = scale) and print the table.
 
     python tools/demo.py [--work-dir work_dirs/demo] [--iters N] [--train-teacher]
 """
 import argparse
+import glob
 import json
 import os
 import os.path as osp
@@ -22,8 +24,9 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TEACHER_CFG = 'configs/edsr/edsr_x4c32b8_1xb8-4k_sr-demo.py'
 TEACHER_CKPT = 'checkpoints/edsr_x4c32b8_1xb8-4k_sr-demo.pth'
 RUNS = [  # (row name, config)
-    ('student alone', 'configs/edsr/edsr_x4c16b4_1xb8-1500_sr-demo.py'),
-    ('FitNet student', 'configs/fitnet/fitnet_edsr-x4c32b8_edsr-x4c16b4_1xb8-1500_sr-demo.py'),
+    ('student alone', 'configs/edsr/edsr_x4c16b4_1xb8-1k_sr-demo.py'),
+    ('FitNet student', 'configs/fitnet/fitnet_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py'),
+    ('LSFD student', 'configs/lsfd/lsfd_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py'),
 ]
 
 
@@ -144,6 +147,11 @@ def main(argv=None):
         rows.append((name, config, count_params(config, 'student'), metrics, seconds))
 
     print_table(rows)
+    pictures = sorted(glob.glob(osp.join(args.work_dir, 'lsfd_*', '*', 'vis_data', 'vis_image',
+                                         '*.png')))
+    if pictures:
+        print(f'LSFD attention beside LR | student | teacher | HR (every 500 iterations): '
+              f'{osp.dirname(pictures[-1])}')
     print(f'demo: finished in {time.time() - t0:.0f} s; work dirs under {args.work_dir}')
 
 

@@ -1,7 +1,7 @@
 # CPU-scale schedule for the demo data: Adam 5e-4 with cosine decay.
 _base_ = '../default_runtime.py'
 
-max_iters = 1500
+max_iters = 1000
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 optim_wrapper = dict(
     type='OptimWrapper', optimizer=dict(type='Adam', lr=5e-4, betas=(0.9, 0.999)))

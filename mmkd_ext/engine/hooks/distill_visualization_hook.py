@@ -75,7 +75,9 @@ class DistillVisualizationHook(Hook):
         if not 0 <= self.index < len(dataset):
             raise ValueError(f'index {self.index} is outside the validation set '
                              f'(0..{len(dataset) - 1})')
-        data = model.data_preprocessor(pseudo_collate([dataset[self.index]]), False)
+        # training=True: mmagic's preprocessor then also normalises the HR target (to RGB
+        # in [0, 1], like the inputs); in eval mode it leaves it as BGR in [0, 255].
+        data = model.data_preprocessor(pseudo_collate([dataset[self.index]]), True)
         inputs, samples = data['inputs'], data['data_samples']
         training = model.training
         model.eval()

@@ -37,3 +37,20 @@ def test_bad_interval():
     from mmkd_ext.engine.hooks import DistillVisualizationHook
     with pytest.raises(ValueError, match='positive int'):
         DistillVisualizationHook(interval=0)
+
+
+def test_hr_panel_is_the_normalised_target(tmp_path):
+    import numpy as np
+    from mmengine.runner import Runner
+
+    from mmkd_ext.engine.hooks import DistillVisualizationHook
+    data = make_sr_data(str(tmp_path / 'data'), num=2)
+    cfg = sr_config(distill_model(None), data)
+    cfg['work_dir'] = str(tmp_path / 'work')
+    runner = Runner.from_cfg(cfg)
+    img = DistillVisualizationHook(index=0).panels(runner)
+    tile = img[20:, 3 * (32 + 4):3 * (32 + 4) + 32]  # LR | student | teacher | HR | ...
+    # below the label, the HR panel is one of the HR files (RGB), not a clipped 0-255 map
+    errors = [np.abs(tile.astype(int) - cv2.imread(osp.join(data, 'HR', f'img{i}.png'))[
+        20:, :, ::-1].astype(int)).max() for i in range(2)]
+    assert min(errors) <= 1, errors

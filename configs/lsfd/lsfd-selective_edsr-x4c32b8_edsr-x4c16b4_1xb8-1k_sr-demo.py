@@ -1,6 +1,6 @@
 # LSFD ablation, +selective (point-wise, teacher-student-difference attention).
-# Only the distillation term differs from lsfd_edsr-x4c32b8_edsr-x4c16b4_1xb8-1500_sr-demo.py.
-_base_ = './lsfd_edsr-x4c32b8_edsr-x4c16b4_1xb8-1500_sr-demo.py'
+# Only the distillation term differs from lsfd_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py.
+_base_ = './lsfd_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py'
 
 model = dict(
     distill_losses=dict(

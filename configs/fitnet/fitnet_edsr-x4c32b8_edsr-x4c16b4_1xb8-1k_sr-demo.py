@@ -1,5 +1,5 @@
 # FitNet at CPU scale: the demo teacher (8 x 32) -> the demo student (4 x 16), x4, same data,
-# schedule and seed as configs/edsr/edsr_x4c16b4_1xb8-1500_sr-demo.py.
+# schedule and seed as configs/edsr/edsr_x4c16b4_1xb8-1k_sr-demo.py.
 _base_ = [
     '../_base_/models/edsr_x4.py', '../_base_/datasets/sr_demo_x4.py',
     '../_base_/schedules/sr_adam_demo.py'

@@ -21,14 +21,14 @@ test: install
 demo: install
 	$(PY) tools/demo.py
 
-# Runs every tools/analysis/benchmark*.py with its defaults (each prints its own table).
+# Runs every tools/benchmarks/*.py and tools/analysis/benchmark*.py with its defaults (each prints its own table).
 bench: install
 	@set -e; found=0; \
-	for script in tools/analysis/benchmark*.py; do \
+	for script in tools/benchmarks/*.py tools/analysis/benchmark*.py; do \
 		[ -f "$$script" ] || continue; found=1; \
 		echo "== $$script"; $(PY) "$$script"; \
 	done; \
-	if [ $$found = 0 ]; then echo "no benchmarks yet (no tools/analysis/benchmark*.py)"; fi
+	if [ $$found = 0 ]; then echo "no benchmarks yet"; fi
 
 data: install
 	$(PY) tools/prepare_data.py all

@@ -65,6 +65,10 @@ def lsfd_loss(student_feat: torch.Tensor,
         raise ValueError(f'student feature {tuple(student_feat.shape)} and teacher feature '
                          f'{tuple(teacher_feat.shape)} differ in shape; map the student '
                          'feature with a connector (e.g. ConvRegressor)')
+    if tau is not None and student_feat.shape[-2] * student_feat.shape[-1] == 1:
+        raise ValueError('the selective attention weights the H*W positions of a feature map, '
+                         'but the tapped maps are 1x1; tap a layer with spatial extent or set '
+                         'tau=None')
     teacher_feat = teacher_feat.detach()
     diff = _local(student_feat, local_mode, kernel_size) - _local(teacher_feat, local_mode,
                                                                   kernel_size)

@@ -89,3 +89,10 @@ def test_module_keeps_attention_and_weight():
 def test_bad_options(kwargs, match):
     with pytest.raises(ValueError, match=match):
         LSFDLoss(**kwargs)
+
+
+def test_attention_on_a_single_pixel_map():
+    s, t = feats(shape=(2, 4, 1, 1))
+    with pytest.raises(ValueError, match='maps are 1x1'):
+        lsfd_loss(s, t, tau=1.0)
+    assert lsfd_loss(s, t, local_mode='none', tau=None)[0].item() > 0

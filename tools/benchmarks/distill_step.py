@@ -1,18 +1,21 @@
 """Step time of SR feature distillation, measured side by side in one process.
 
-Compares on the same networks, batch and machine:
+Compares on the same networks, batch and machine (one optimizer step each):
   reference       fp32 teacher no-grad forward (whole network) + student train step
+  floor           fp32 teacher forward up to the deepest tap + student train step: the
+                  work any feature distillation needs
   mmrazor-fitnet  MMRazor 1.0 SingleTeacherDistill + ConfigurableDistiller, FitNet
                   (1x1 conv connector, L1) on the body output before the upsampler
   fitnet          mmkd_ext FeatureDistill + FitNetLoss, fp32 teacher
   lsfd            mmkd_ext FeatureDistill + LSFDLoss (3x3 regressor, window, attention)
   lsfd-fast       the same with the teacher in bf16 autocast + channels_last
-Each variant's step is timed in turn (round robin) and the median is reported, with ratios
-to MMRazor's step and to the reference. The teacher stops at its tap in mmkd_ext's
-variants (its SR output is not needed by the loss).
+The variants are timed in turn (interleaved, round robin) and the median is reported with
+ratios to MMRazor's step, to the reference and to the floor. Memory: the bytes each step
+keeps for backward (activations saved by autograd), over the floor's. Last, the cost of
+the LSFD loss alone (forward + backward) at two feature sizes, to show it is linear in H*W.
 
-    python tools/analysis/benchmark_sr_distill.py [--teacher 256 32] [--student 64 16]
-        [--scale 4] [--batch 4] [--lr-size 48] [--steps 10] [--warmup 2]
+    python tools/benchmarks/distill_step.py [--teacher 256 32] [--student 64 16]
+        [--scale 4] [--batch 4] [--lr-size 48] [--steps 20] [--warmup 2]
 """
 import argparse
 import copy
@@ -77,19 +80,53 @@ def mmrazor_fitnet(args):
 
 
 class Reference(torch.nn.Module):
-    """fp32 teacher no-grad forward of the whole network + the student's own train step."""
+    """fp32 teacher no-grad forward (whole, or up to the tap) + the student's train step."""
 
-    def __init__(self, distill):
+    def __init__(self, distill, to_tap: bool):
         super().__init__()
         self.student, self.teacher = distill.student, distill.teacher
         self.data_preprocessor = distill.data_preprocessor
+        self.distill, self.to_tap = distill, to_tap
 
     def train_step(self, data, optim_wrapper):
         data = self.data_preprocessor(data, True)
         with torch.no_grad():
-            self.teacher.generator(data['inputs'])
+            if self.to_tap:
+                self.distill.teacher_forward(data['inputs'])
+            else:
+                self.teacher.generator(data['inputs'])
         losses = self.student(data['inputs'], data['data_samples'], mode='loss')
         optim_wrapper.update_params(sum(losses.values()))
+
+
+def saved_bytes(step) -> int:
+    """Bytes of the tensors autograd saves for backward during ``step()``."""
+    total = 0
+
+    def pack(tensor):
+        nonlocal total
+        total += tensor.numel() * tensor.element_size()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        step()
+    return total
+
+
+def attention_cost(channels: int, sizes, repeats: int = 5):
+    """Median seconds of the LSFD loss (forward + backward) on (4, C, s, s) features."""
+    from mmkd_ext.models.losses import lsfd_loss
+    out = {}
+    for size in sizes:
+        s_feat = torch.randn(4, channels, size, size, requires_grad=True)
+        t_feat = torch.randn(4, channels, size, size)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            lsfd_loss(s_feat, t_feat, local_mode='window', tau=1.0)[0].backward()
+            times.append(time.perf_counter() - start)
+        out[size] = statistics.median(times)
+    return out
 
 
 def main():
@@ -101,7 +138,7 @@ def main():
     parser.add_argument('--scale', type=int, default=4)
     parser.add_argument('--batch', type=int, default=4)
     parser.add_argument('--lr-size', type=int, default=48)
-    parser.add_argument('--steps', type=int, default=10)
+    parser.add_argument('--steps', type=int, default=20)
     parser.add_argument('--warmup', type=int, default=2)
     args = parser.parse_args()
     torch.manual_seed(0)
@@ -114,7 +151,8 @@ def main():
         'lsfd': ours(args, lsfd, 3),
         'lsfd-fast': ours(args, lsfd, 3, teacher_precision='bf16', teacher_channels_last=True),
     }
-    models['reference'] = Reference(models['fitnet'])
+    models['reference'] = Reference(models['fitnet'], to_tap=False)
+    models['floor'] = Reference(models['fitnet'], to_tap=True)
     teacher_state = models['fitnet'].teacher.state_dict()
     for name in ('lsfd', 'lsfd-fast'):
         models[name].teacher.load_state_dict(teacher_state)
@@ -137,6 +175,8 @@ def main():
             if step >= args.warmup:
                 times[name].append(time.perf_counter() - start)
 
+    memory = {n: saved_bytes(lambda: m.train_step(copy.copy(data), optims[n]))
+              for n, m in models.items()}
     lr = torch.rand(args.batch, 3, s, s)
     exact, _ = models['lsfd'].teacher_forward(lr)
     fast, _ = models['lsfd-fast'].teacher_forward(lr)
@@ -144,15 +184,21 @@ def main():
 
     median = {n: statistics.median(t) for n, t in times.items()}
     print(f'\nEDSR {args.teacher[1]}x{args.teacher[0]} -> {args.student[1]}x{args.student[0]}, '
-          f'x{args.scale}, batch {args.batch}, LR {s}x{s}, median of {args.steps} steps, '
-          f'{torch.get_num_threads()} threads')
-    print(f'| {"variant":<15} | {"s/step":>7} | {"/ mmrazor":>9} | {"/ reference":>11} |')
-    print('|-----------------|---------|-----------|-------------|')
-    for name in ('reference', 'mmrazor-fitnet', 'fitnet', 'lsfd', 'lsfd-fast'):
+          f'x{args.scale}, batch {args.batch}, LR {s}x{s}, median of {args.steps} interleaved '
+          f'steps, {torch.get_num_threads()} threads')
+    print(f'| {"variant":<15} | {"s/step":>7} | {"/ mmrazor":>9} | {"/ reference":>11} '
+          f'| {"/ floor":>7} | {"saved MB - floor":>16} |')
+    print('|-----------------|---------|-----------|-------------|---------|------------------|')
+    for name in ('reference', 'floor', 'mmrazor-fitnet', 'fitnet', 'lsfd', 'lsfd-fast'):
         print(f'| {name:<15} | {median[name]:7.3f} | {median[name] / median["mmrazor-fitnet"]:9.2f} '
-              f'| {median[name] / median["reference"]:11.2f} |')
+              f'| {median[name] / median["reference"]:11.2f} | {median[name] / median["floor"]:7.2f} '
+              f'| {(memory[name] - memory["floor"]) / 2**20:16.1f} |')
     print(f'bf16 + channels_last teacher feature: mean relative error {100 * rel:.2f}%')
-
+    sizes = (s, 2 * s)
+    cost = attention_cost(args.teacher[0], sizes)
+    print(f'LSFD loss alone, forward + backward, batch 4 x {args.teacher[0]} channels: '
+          + ', '.join(f'{z}x{z}: {1000 * cost[z]:.1f} ms' for z in sizes)
+          + f' (ratio {cost[sizes[1]] / cost[sizes[0]]:.2f} for 4x the positions)')
 
 if __name__ == '__main__':
     main()

@@ -9,7 +9,10 @@ from torch import nn
 
 from mmkd_ext.registry import MODELS
 
-__all__ = ['build_model', 'build_frozen_teacher', 'load_teacher_weights', 'freeze']
+__all__ = [
+    'build_model', 'build_frozen_teacher', 'load_teacher_weights', 'freeze', 'build_connector',
+    'TeacherEvalMixin', 'StudentForwardMixin'
+]
 
 
 def build_model(cfg: Union[dict, nn.Module]) -> nn.Module:
@@ -18,6 +21,24 @@ def build_model(cfg: Union[dict, nn.Module]) -> nn.Module:
         return cfg
     if not isinstance(cfg, dict) or 'type' not in cfg:
         raise TypeError(f'a model config must be a dict with a "type" key, got {cfg!r}')
+    return MODELS.build(cfg)
+
+
+def build_connector(cfg: dict, s_channels: int, t_channels: int, where: str,
+                    kind: str = 'connector') -> nn.Module:
+    """Build a connector (regressor, translator) from student to teacher channels.
+
+    ``in_channels`` / ``out_channels`` left out of ``cfg`` are filled in from the tapped
+    features; given ones must agree with them. ``where`` and ``kind`` name it in errors.
+    """
+    cfg = dict(cfg)
+    cfg.setdefault('in_channels', s_channels)
+    cfg.setdefault('out_channels', t_channels)
+    if (cfg['in_channels'], cfg['out_channels']) != (s_channels, t_channels):
+        raise ValueError(
+            f'{where}: the {kind} maps {cfg["in_channels"]} -> {cfg["out_channels"]} channels '
+            f'but the taps have {s_channels} (student) -> {t_channels} (teacher); leave the '
+            'channels out to infer them')
     return MODELS.build(cfg)
 
 
@@ -113,3 +134,15 @@ class TeacherEvalMixin:
         for name in self._teacher_names:
             getattr(self, name).eval()
         return self
+
+
+class StudentForwardMixin:
+    """``mode='loss'`` runs the class's distillation ``loss``; ``'predict'`` and ``'tensor'``
+    are the student's own, so validation, testing and inference see the student alone."""
+
+    def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode in ('predict', 'tensor'):
+            return self.student(inputs, data_samples, mode=mode)
+        raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')

@@ -1,5 +1,5 @@
 """Single-teacher feature distillation for mmagic super-resolution models."""
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.model import BaseModel
@@ -7,7 +7,8 @@ from torch import nn
 
 from mmkd_ext.registry import MODELS
 from ..feature_taps import FeatureTaps
-from .base import TeacherEvalMixin, build_frozen_teacher, build_model
+from .base import (StudentForwardMixin, TeacherEvalMixin, build_connector,
+                   build_frozen_teacher, build_model)
 
 __all__ = ['FeatureDistill']
 
@@ -16,7 +17,7 @@ _PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 
 @MODELS.register_module()
-class FeatureDistill(TeacherEvalMixin, BaseModel):
+class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
     """Feature distillation from a frozen teacher into an SR student.
 
     FitNets (Romero et al., ICLR 2015, arXiv 1412.6550) applied to restoration networks,
@@ -133,25 +134,7 @@ class FeatureDistill(TeacherEvalMixin, BaseModel):
                     f'the teacher feature {t_shape[1]}; add a connector, e.g. '
                     "connector=dict(type='ConvRegressor', kernel_size=1)")
             return nn.Identity()
-        cfg = dict(cfg)
-        cfg.setdefault('in_channels', s_shape[1])
-        cfg.setdefault('out_channels', t_shape[1])
-        if (cfg['in_channels'], cfg['out_channels']) != (s_shape[1], t_shape[1]):
-            raise ValueError(
-                f'distill_losses[{name!r}]: connector maps {cfg["in_channels"]} -> '
-                f'{cfg["out_channels"]} channels but the taps have {s_shape[1]} (student) '
-                f'-> {t_shape[1]} (teacher); leave the channels out to infer them')
-        return MODELS.build(cfg)
-
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples=None,
-                mode: str = 'tensor') -> Union[Dict[str, torch.Tensor], list, torch.Tensor]:
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode in ('predict', 'tensor'):
-            return self.student(inputs, data_samples, mode=mode)
-        raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
+        return build_connector(cfg, s_shape[1], t_shape[1], f'distill_losses[{name!r}]')
 
     def teacher_forward(self, inputs: torch.Tensor) -> Tuple[Dict[str, torch.Tensor],
                                                              Optional[torch.Tensor]]:

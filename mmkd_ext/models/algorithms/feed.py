@@ -1,5 +1,5 @@
 """FEED: feature-level ensemble distillation from several teachers into an mmpretrain classifier."""
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -8,7 +8,8 @@ from torch import nn
 
 from mmkd_ext.registry import MODELS
 from ..feature_taps import FeatureTaps
-from .base import TeacherEvalMixin, build_frozen_teacher, build_model
+from .base import (StudentForwardMixin, TeacherEvalMixin, build_connector,
+                   build_frozen_teacher, build_model)
 
 __all__ = ['FEED']
 
@@ -32,7 +33,7 @@ def ensemble_kd_loss(student_logits: torch.Tensor, teacher_logits: Sequence[torc
 
 
 @MODELS.register_module()
-class FEED(TeacherEvalMixin, BaseModel):
+class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
     """Feature-level Ensemble for knowledge Distillation, ECAI 2020 (arXiv 1909.10754).
 
     Parallel FEED (pFEED): K frozen teachers, one non-linear translator per teacher from
@@ -225,25 +226,8 @@ class FEED(TeacherEvalMixin, BaseModel):
                 f'{t_shape[1:]} (C, H, W) but the student feature at {self.student_tap!r} is '
                 f'{s_shape[1:]}: the spatial sizes differ. Tap layers at the same resolution '
                 "or set align='interpolate' to resize the teacher feature")
-        cfg = dict(cfg or dict(type='FEEDTranslator'))
-        cfg.setdefault('in_channels', s_shape[1])
-        cfg.setdefault('out_channels', t_shape[1])
-        if (cfg['in_channels'], cfg['out_channels']) != (s_shape[1], t_shape[1]):
-            raise ValueError(
-                f'teacher {name!r}: the translator maps {cfg["in_channels"]} -> '
-                f'{cfg["out_channels"]} channels but the taps have {s_shape[1]} (student) -> '
-                f'{t_shape[1]} (teacher); leave the channels out to infer them')
-        return MODELS.build(cfg)
-
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples=None,
-                mode: str = 'tensor') -> Union[Dict[str, torch.Tensor], list, torch.Tensor]:
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode in ('predict', 'tensor'):
-            return self.student(inputs, data_samples, mode=mode)
-        raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
+        return build_connector(cfg or dict(type='FEEDTranslator'), s_shape[1], t_shape[1],
+                               f'teacher {name!r}', kind='translator')
 
     def teacher_forward(self, inputs: torch.Tensor) -> Tuple[Dict[str, torch.Tensor],
                                                              Dict[str, torch.Tensor]]:

@@ -1,5 +1,6 @@
 """Shared fixtures: CPU only, a few seconds at most."""
 import copy
+import logging
 import os.path as osp
 
 import pytest
@@ -82,9 +83,21 @@ def mmengine_checkpoint(tmp_path_factory) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _restore_default_scope():
-    """Runners and ``init_default_scope`` set a process-wide default scope; keep each test's
-    scope to itself."""
-    saved = copy.copy(DefaultScope._instance_dict)
+def _forget_runner_singletons():
+    """Runners register a default scope, a logger and a visualizer process-wide, named after
+    the second they were built in. Two runners built in the same second by different tests
+    would share the first one's logger and visualizer, which write into the first test's
+    work_dir. Each test keeps what it created to itself."""
+    from mmengine.logging import MMLogger
+    from mmengine.visualization import Visualizer
+    managed = (DefaultScope, MMLogger, Visualizer)
+    saved = {cls: copy.copy(cls._instance_dict) for cls in managed}
     yield
-    DefaultScope._instance_dict = saved
+    for name, logger in list(MMLogger._instance_dict.items()):
+        if name not in saved[MMLogger]:
+            for handler in list(logger.handlers):
+                if isinstance(handler, logging.FileHandler):
+                    handler.close()
+                    logger.removeHandler(handler)
+    for cls in managed:
+        cls._instance_dict = saved[cls]

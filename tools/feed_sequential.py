@@ -4,7 +4,7 @@
         [--teacher-from best|last] [--first-teacher CKPT] [--cfg-options KEY=VALUE ...]
 
 CONFIG is a FEED config with one teacher whose architecture is the student's (e.g.
-``configs/feed/feed_1xresnet20_resnet20_1xb128-2k_fashion-mnist.py``). Generation 1 learns
+``configs/feed/feed_1xresnet8-w8_resnet8-w8_1xb64-1k_fashion-mnist.py``). Generation 1 learns
 from the config's teacher checkpoint (or ``--first-teacher``); generation g + 1 learns from
 generation g's best checkpoint (``--teacher-from last``: its last one), whose ``student.``
 weights are loaded into the teacher. Every generation trains in ``DIR/gen<g>`` and keeps its

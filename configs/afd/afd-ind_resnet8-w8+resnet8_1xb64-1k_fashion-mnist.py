@@ -1,5 +1,5 @@
-# Independent training baseline: the two ResNet-20s of afd_2xresnet20 on CE alone.
-_base_ = './afd_2xresnet20_1xb128-2k_fashion-mnist.py'
+# Independent training of the small + large pair (afd_resnet8-w8+resnet8).
+_base_ = './afd_resnet8-w8+resnet8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='none', dml_weight=0.0)
 optim_wrapper = dict(
     _delete_=True,

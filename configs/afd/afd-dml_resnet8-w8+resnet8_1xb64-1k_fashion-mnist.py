@@ -1,5 +1,5 @@
-# DML baseline of the small + large pair (afd_resnet8-w8+resnet32).
-_base_ = './afd_resnet8-w8+resnet32_1xb128-2k_fashion-mnist.py'
+# DML baseline of the small + large pair (afd_resnet8-w8+resnet8).
+_base_ = './afd_resnet8-w8+resnet8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='none')
 optim_wrapper = dict(
     _delete_=True,

@@ -1,5 +1,5 @@
-# DML baseline: afd_2xresnet20 without the feature-map part (CE + T^2 KL to the peer).
-_base_ = './afd_2xresnet20_1xb128-2k_fashion-mnist.py'
+# DML baseline: afd_2xresnet8-w8 without the feature-map part (CE + T^2 KL to the peer).
+_base_ = './afd_2xresnet8-w8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='none')
 optim_wrapper = dict(
     _delete_=True,

@@ -1,5 +1,5 @@
 # L1 baseline of the small + large pair: L1 between the (transferred) layer3 maps.
-_base_ = './afd_resnet8-w8+resnet32_1xb128-2k_fashion-mnist.py'
+_base_ = './afd_resnet8-w8+resnet8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='l1')
 optim_wrapper = dict(
     _delete_=True,

@@ -1,5 +1,5 @@
-# Independent training of the small + large pair (afd_resnet8-w8+resnet32).
-_base_ = './afd_resnet8-w8+resnet32_1xb128-2k_fashion-mnist.py'
+# Independent training baseline: the two ResNet-8s (width 8) of afd_2xresnet8-w8 on CE alone.
+_base_ = './afd_2xresnet8-w8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='none', dml_weight=0.0)
 optim_wrapper = dict(
     _delete_=True,

@@ -1,5 +1,5 @@
-# DML baseline with K = 3 ResNet-20s (afd_3xresnet20 without the feature-map part).
-_base_ = './afd_3xresnet20_1xb128-2k_fashion-mnist.py'
+# DML baseline with K = 3 ResNet-8s (width 8) (afd_3xresnet8-w8 without the feature-map part).
+_base_ = './afd_3xresnet8-w8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='none')
 optim_wrapper = dict(
     _delete_=True,

@@ -1,5 +1,5 @@
-# L1 baseline: afd_2xresnet20 with |map_k - sg(map_{k-1})| instead of the discriminators.
-_base_ = './afd_2xresnet20_1xb128-2k_fashion-mnist.py'
+# L1 baseline: afd_2xresnet8-w8 with |map_k - sg(map_{k-1})| instead of the discriminators.
+_base_ = './afd_2xresnet8-w8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='l1')
 optim_wrapper = dict(
     _delete_=True,

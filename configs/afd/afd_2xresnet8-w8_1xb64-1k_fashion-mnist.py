@@ -1,15 +1,15 @@
-# AFD on Fashion-MNIST, same-size pair: two ResNet-20s (16/32/64 channels) trained from
-# scratch together. Each network: CE + DML towards its peer, then its discriminator judges
-# its layer3 map (64 x 7 x 7) against the peer's, then the adversarial step.
+# AFD on Fashion-MNIST, same-size pair: two ResNet-8s of width 8 (8/16/32 channels) trained
+# from scratch together. Each network: CE + DML towards its peer, then its discriminator
+# judges its layer3 map (32 x 7 x 7) against the peer's, then the adversarial step.
 _base_ = [
-    '../_base_/models/resnet20_fashion_mnist.py', '../_base_/datasets/fashion_mnist.py',
-    '../_base_/schedules/afd_sgd_2k.py'
+    '../_base_/models/resnet8_w8_fashion_mnist.py', '../_base_/datasets/fashion_mnist.py',
+    '../_base_/schedules/afd_sgd_1k.py'
 ]
-resnet20 = {{_base_.model}}
+resnet8_w8 = {{_base_.model}}
 model = dict(
     _delete_=True,
     type='AFD',
-    nets=[resnet20, resnet20],
+    nets=[resnet8_w8, resnet8_w8],
     taps='backbone.layer3',
     feature_mode='adversarial',
     temperature=3.0,
@@ -23,3 +23,4 @@ optim_wrapper = dict(net0=net_optim, net1=net_optim, disc0=disc_optim, disc1=dis
 # `accuracy/top1`: model.eval_net (net0); `net{k}/...` every network, `best/...` their max
 val_evaluator = [dict(type='mmpretrain.Accuracy', topk=(1, )), dict(type='PerNetworkAccuracy')]
 test_evaluator = val_evaluator
+train_dataloader = dict(batch_size=64)

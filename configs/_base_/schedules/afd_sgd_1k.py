@@ -1,8 +1,8 @@
-# AFD's CPU-scale schedule: cls_sgd_2k.py's SGD + cosine decay for every network and
+# AFD's CPU-scale schedule: cls_sgd_1k.py's SGD + cosine decay for every network and
 # transfer layer, Adam at a constant rate for the discriminators. One optimizer per module of
 # mmkd_ext.AFD: the method configs name their keys (net{k}, trans{k}, disc{k}); schedulers
 # are given for up to 4 networks (keys without a module are ignored).
-_base_ = './cls_sgd_2k.py'
+_base_ = './cls_sgd_1k.py'
 
 # linear CKA between the networks' feature maps, logged with each validation
 custom_hooks = [dict(type='FeatureSimilarityHook', max_samples=512)]

@@ -5,12 +5,17 @@
 default_scope = 'mmkd_ext'
 
 # Distillation schedules are counted in iterations (mmagic's habit), also for classifiers.
+# In mmkd_ext's scope `CheckpointHook` is mmkd_ext.AtomicCheckpointHook: a checkpoint is
+# written to a temporary file and renamed, so a kill during a save leaves the previous one.
+# `non_finite` stops training at a NaN/Inf loss term or gradient, naming the iteration, the
+# term and the last good checkpoint (action='skip' skips such steps instead).
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=5000, by_epoch=False, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    non_finite=dict(type='NonFiniteLossHook', action='stop'),
 )
 
 env_cfg = dict(

@@ -1,4 +1,10 @@
+from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .distill_visualization_hook import DistillVisualizationHook
 from .feature_similarity_hook import FeatureSimilarityHook
+from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
+from .teacher_validation_hook import TeacherValidationHook
 
-__all__ = ['DistillVisualizationHook', 'FeatureSimilarityHook']
+__all__ = [
+    'AtomicCheckpointHook', 'DistillVisualizationHook', 'FeatureSimilarityHook',
+    'NonFiniteLossError', 'NonFiniteLossHook', 'TeacherValidationHook'
+]

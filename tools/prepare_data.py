@@ -12,6 +12,16 @@
 ``cls`` writes the Fashion-MNIST idx files into ``data/fashion_mnist/raw/`` where
 ``mmpretrain.FashionMNIST(data_root='data/fashion_mnist', data_prefix='raw')`` reads them.
 
+``translation`` builds ``data/translation/`` for SGN's CPU-scale configs::
+
+    photo/        75 photos (the source domain of the translation)
+    photo_test/   11 held-out photos (every 8th of the 86, sorted by name)
+    vangogh/      9 Van Gogh paintings
+    ukiyoe/       9 Hokusai / Hiroshige prints
+
+It is copied from ``shared/datasets/translation`` (the paintings were reassembled from the
+jigsaw tiles of ``gcompris-qt-data``); there is no package route for it yet.
+
 The images come from Debian and PyPI packages (``gcompris-qt-data``, ``opencv-doc``,
 ``scikit-image``, ``scikit-learn``, ``dataset-fashion-mnist``). A checkout next to a
 ``shared/datasets`` folder copies them from there; elsewhere they are rebuilt from the
@@ -94,6 +104,15 @@ BENCH14_PIXEL_MD5 = {
 TRAIN_HR_COUNT = 104
 TRAIN_HR_DIGEST = '6add339ef762d97afd000cb09bd73211'
 
+# Translation demo set: images per domain and one md5 over "name md5(bytes)" lines of each
+# domain's sorted files; every TRANSLATION_TEST_EVERY-th photo (sorted) is held out.
+TRANSLATION_DOMAINS = {
+    'photo': (86, '928465b61e615a5eea271181c41364e8'),
+    'vangogh': (9, '87cd0faa5cf9633a46c548034e0118f4'),
+    'ukiyoe': (9, 'e92afba2708a0db74c8c3eb02c0e2dfb'),
+}
+TRANSLATION_TEST_EVERY = 8
+
 # Fashion-MNIST (Debian dataset-fashion-mnist): md5 of the uncompressed idx files.
 FASHION_DEB_DIR = 'usr/share/datasets/fashion-mnist'
 FASHION_MNIST_MD5 = {
@@ -120,6 +139,18 @@ def missing_data_message(path: str) -> str:
         return (f'{path} not found: run `{tool} cls` to put the Fashion-MNIST idx files '
                 'into data/fashion_mnist/raw/ (from ../shared or the Debian package '
                 'dataset-fashion-mnist).')
+    if 'translation' in parts:
+        return (f'{path} not found: run `{tool} translation` to copy the demo translation '
+                'set (86 photos, 9 Van Gogh paintings, 9 ukiyo-e prints) into '
+                'data/translation/ from ../shared/datasets/translation (or pass --shared '
+                'DIR holding translation/); or put your own images into '
+                'data/translation/{photo,photo_test,vangogh,ukiyoe}/.')
+    if 'cyclegan' in parts:
+        return (f'{path} not found: the CycleGAN sets are not redistributed with mmkd_ext. '
+                'Download vangogh2photo.zip and ukiyoe2photo.zip from '
+                'http://efrosgans.eecs.berkeley.edu/cyclegan/datasets/ and unzip them into '
+                f'data/cyclegan/ (trainA/testA paintings, trainB/testB photos). To try SGN '
+                f'without them, use the translation-demo config after `{tool} translation`.')
     if parts & {'DIV2K', 'Set5', 'Set14', 'B100', 'Urban100'}:
         return (f'{path} not found: the standard SR sets are not redistributed with '
                 'mmkd_ext. Download DIV2K (https://data.vision.ee.ethz.ch/cvl/DIV2K/) into '
@@ -546,16 +577,63 @@ def prepare_cls(args: argparse.Namespace) -> None:
             print(f'{name}: {len(data)} bytes')
 
 
+def _domain_digest(folder: str, names: Sequence[str]) -> str:
+    digest = hashlib.md5()
+    for name in names:
+        with open(osp.join(folder, name), 'rb') as f:
+            digest.update(f'{name} {_md5(f.read())}\n'.encode())
+    return digest.hexdigest()
+
+
+def prepare_translation(args: argparse.Namespace) -> None:
+    """Copy the photo / Van Gogh / ukiyo-e set, holding every 8th photo out."""
+    out = osp.join(args.out, 'translation')
+    shared = osp.join(args.shared, 'translation')
+    print(f'== translation: {out}')
+    if args.source == 'packages':
+        raise PrepareError(
+            'translation: rebuilding the set from the Debian package gcompris-qt-data '
+            '(paintings reassembled from jigsaw tiles) is not implemented; use --source auto '
+            'or shared with --shared DIR holding translation/')
+    if not osp.isdir(shared):
+        raise PrepareError(
+            f'no source for {out}: {shared} not found. The demo translation set (86 photos, '
+            '9 Van Gogh paintings, 9 ukiyo-e prints) is copied from a prepared folder: pass '
+            '--shared DIR whose translation/{photo,vangogh,ukiyoe}/ hold the images, or put '
+            f'your own images into {out}/{{photo,photo_test,vangogh,ukiyoe}}/. Rebuilding it '
+            'from the Debian package gcompris-qt-data (paintings reassembled from jigsaw '
+            'tiles) is not implemented.')
+    for domain, (count, reference) in TRANSLATION_DOMAINS.items():
+        names = _check_source_folder(osp.join(shared, domain))
+        digest = _domain_digest(osp.join(shared, domain), names)
+        if (len(names), digest) != (count, reference):
+            print(f'warning: {shared}/{domain}: {len(names)} files, digest {digest} '
+                  f'(reference: {count} files, {reference})', file=sys.stderr)
+        copied = {}
+        for i, name in enumerate(names):
+            held_out = domain == 'photo' and i % TRANSLATION_TEST_EVERY == 0
+            sub = 'photo_test' if held_out else domain
+            os.makedirs(osp.join(out, sub), exist_ok=True)
+            dst = osp.join(out, sub, name)
+            if not osp.exists(dst):
+                shutil.copyfile(osp.join(shared, domain, name), dst + '.part')
+                os.replace(dst + '.part', dst)
+            copied[sub] = copied.get(sub, 0) + 1
+        print(', '.join(f'{sub}: {n} images' for sub, n in copied.items()))
+
+
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Prepare the demo data sets of mmkd_ext (real images from Debian/PyPI '
         'packages) under data/.')
-    parser.add_argument('dataset', choices=['sr', 'cls', 'all'],
-                        help='sr: data/sr_demo; cls: data/fashion_mnist; all: both')
+    parser.add_argument('dataset', choices=['sr', 'cls', 'translation', 'all'],
+                        help='sr: data/sr_demo; cls: data/fashion_mnist; all: both; '
+                        'translation: data/translation (copied from --shared)')
     parser.add_argument('--out', default=DEFAULT_OUT, help='output root (default: data/ '
                         'of the repository)')
     parser.add_argument('--shared', default=DEFAULT_SHARED,
-                        help='folder holding prepared sr/ and fashion_mnist/ to copy from')
+                        help='folder holding prepared sr/, fashion_mnist/ and translation/ '
+                        'to copy from')
     parser.add_argument('--source', choices=['auto', 'shared', 'packages'], default='auto',
                         help='auto: --shared when it exists, else the packages')
     parser.add_argument('--debs', help='folder with downloaded .deb files to use instead of '
@@ -581,6 +659,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             prepare_sr(args)
         if args.dataset in ('cls', 'all'):
             prepare_cls(args)
+        if args.dataset == 'translation':
+            prepare_translation(args)
     except PrepareError as e:
         print(f'prepare_data: error: {e}', file=sys.stderr)
         return 1

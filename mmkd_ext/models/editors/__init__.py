@@ -1,3 +1,4 @@
 from .rcan_net import RCANNet
+from .sgn_generator import SGNGenerator
 
-__all__ = ['RCANNet']
+__all__ = ['RCANNet', 'SGNGenerator']

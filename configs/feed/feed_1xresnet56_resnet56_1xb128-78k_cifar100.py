@@ -17,3 +17,5 @@ model = dict(
     feat_weight=1000.0,
     average_teachers=False,
     probe_shape=(3, 32, 32))
+# each teacher's top-1 once, in the first validation's log line (teacher/<name>/accuracy/top1)
+custom_hooks = [dict(type='TeacherValidationHook')]

@@ -19,3 +19,5 @@ model = dict(
     average_teachers=False,
     probe_shape=(1, 28, 28))
 train_dataloader = dict(batch_size=64)
+# each teacher's top-1 once, in the first validation's log line (teacher/<name>/accuracy/top1)
+custom_hooks = [dict(type='TeacherValidationHook')]

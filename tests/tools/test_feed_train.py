@@ -13,8 +13,9 @@ from tests.tools._tiny_sr import latest_log, run_tool_in_process, write_config
 def trained(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('feed')
     data = make_fashion_data(str(tmp / 'fashion'))
-    config = write_config(str(tmp / 'feed.py'),
-                          cls_config(feed_model(make_teacher_ckpts(str(tmp))), data))
+    cfg = cls_config(feed_model(make_teacher_ckpts(str(tmp))), data)
+    cfg['custom_hooks'] = [dict(type='TeacherValidationHook')]
+    config = write_config(str(tmp / 'feed.py'), cfg)
     work_dir = tmp / 'work'
     run_tool_in_process('train.py', config, '--work-dir', str(work_dir))
     return tmp, config, work_dir
@@ -58,3 +59,40 @@ def test_extracted_student_loads_strictly_into_a_plain_classifier(trained):
     plain.load_state_dict(state, strict=True)
     plain.eval()
     assert plain(torch.rand(1, 1, 28, 28)).shape == (1, 10)
+
+
+def test_teachers_are_scored_once_as_plain_classifiers_would_be(trained):
+    """TeacherValidationHook: each teacher's top-1 in the first validation's log line and
+    scalars, equal to the checkpoint evaluated alone; not repeated afterwards."""
+    import json
+    import glob
+    import os.path as osp
+
+    from mmpretrain.datasets import FashionMNIST
+    from mmpretrain.structures import DataSample
+
+    from tests.tools._tiny_cls import WIDTHS
+    from tests.models._classifiers import tiny_classifier
+    tmp, _, work_dir = trained
+    scalars = sorted(glob.glob(str(work_dir / '*' / 'vis_data' / 'scalars.json')))[0]
+    with open(scalars) as f:
+        rows = [json.loads(line) for line in f]
+    vals = [r for r in rows if 'accuracy/top1' in r]
+    assert len(vals) == 1  # validation at iteration 2 of 2
+    dataset = FashionMNIST(str(tmp / 'fashion'), data_prefix='raw', test_mode=True,
+                           download=False)
+    images = torch.stack([torch.as_tensor(dataset[i]['img']) for i in range(len(dataset))])
+    labels = [int(dataset[i]['gt_label']) for i in range(len(dataset))]
+    for name, width in WIDTHS.items():
+        teacher = MODELS.build(dict(tiny_classifier(width),
+                                    data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor',
+                                                           mean=[72.94], std=[90.02])))
+        teacher.load_state_dict(torch.load(tmp / f'{name}.pth', map_location='cpu')['state_dict'])
+        teacher.eval()
+        data = teacher.data_preprocessor(dict(
+            inputs=list(images.unsqueeze(1).to(torch.uint8)),
+            data_samples=[DataSample().set_gt_label(y) for y in labels]), False)
+        preds = teacher(**data, mode='predict')
+        expected = 100.0 * sum(int(p.pred_label) == y for p, y in zip(preds, labels)) / len(labels)
+        assert vals[0][f'teacher/{name}/accuracy/top1'] == pytest.approx(expected)
+    assert 'teacher t1: teacher/t1/accuracy/top1' in latest_log(str(work_dir))

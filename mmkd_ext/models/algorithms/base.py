@@ -1,6 +1,7 @@
 """Teacher hygiene shared by every distillation algorithm: build, load, freeze."""
 import os.path as osp
-from typing import Dict, Optional, Union
+from contextlib import contextmanager
+from typing import Dict, Iterator, Optional, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -11,8 +12,10 @@ from mmkd_ext.registry import MODELS
 
 __all__ = [
     'build_model', 'build_frozen_teacher', 'load_teacher_weights', 'freeze', 'build_connector',
-    'TeacherEvalMixin', 'StudentForwardMixin'
+    'TeacherEvalMixin', 'StudentForwardMixin', 'FastTeacher', 'TEACHER_PRECISIONS'
 ]
+
+TEACHER_PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 
 def build_model(cfg: Union[dict, nn.Module]) -> nn.Module:
@@ -146,3 +149,33 @@ class StudentForwardMixin:
         if mode in ('predict', 'tensor'):
             return self.student(inputs, data_samples, mode=mode)
         raise ValueError(f'mode must be "loss", "predict" or "tensor", got {mode!r}')
+
+
+class FastTeacher:
+    """How frozen teachers run, shared by every distillation algorithm: always under
+    ``no_grad``, optionally under ``precision`` autocast (``'bf16'``, ``'fp16'``) and in
+    channels-last memory format. The student is not affected: it trains in fp32.
+
+    Use ``prepare(teacher)`` once after loading and ``with fast.run(inputs) as x:`` around
+    the teachers' forwards; cast what they return back with ``.float()``.
+    """
+
+    def __init__(self, precision: str = 'fp32', channels_last: bool = False):
+        if precision not in TEACHER_PRECISIONS:
+            raise ValueError(f'teacher_precision must be one of {tuple(TEACHER_PRECISIONS)}, '
+                             f'got {precision!r}')
+        self.precision, self.channels_last = precision, bool(channels_last)
+
+    def prepare(self, *teachers: nn.Module) -> None:
+        if self.channels_last:
+            for teacher in teachers:
+                teacher.to(memory_format=torch.channels_last)
+
+    @contextmanager
+    def run(self, inputs: torch.Tensor) -> Iterator[torch.Tensor]:
+        dtype = TEACHER_PRECISIONS[self.precision]
+        if self.channels_last and inputs.dim() == 4:
+            inputs = inputs.contiguous(memory_format=torch.channels_last)
+        with torch.no_grad(), torch.autocast(inputs.device.type, dtype=dtype,
+                                             enabled=dtype is not None):
+            yield inputs

@@ -7,13 +7,12 @@ from torch import nn
 
 from mmkd_ext.registry import MODELS
 from ..feature_taps import FeatureTaps
-from .base import (StudentForwardMixin, TeacherEvalMixin, build_connector,
+from .base import (FastTeacher, StudentForwardMixin, TeacherEvalMixin, build_connector,
                    build_frozen_teacher, build_model)
 
 __all__ = ['FeatureDistill']
 
 _TAP_KEYS = {'student', 'teacher', 'connector', 'loss'}
-_PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 
 @MODELS.register_module()
@@ -72,9 +71,7 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
         if not distill_losses and output_loss is None:
             raise ValueError('FeatureDistill needs at least one of `distill_losses` and '
                              '`output_loss`; without them it trains the student alone')
-        if teacher_precision not in _PRECISIONS:
-            raise ValueError(f'teacher_precision must be one of {tuple(_PRECISIONS)}, '
-                             f'got {teacher_precision!r}')
+        self.fast_teacher = FastTeacher(teacher_precision, teacher_channels_last)
         self.teacher_precision = teacher_precision
         self.teacher_channels_last = bool(teacher_channels_last)
         self.student = build_model(student)
@@ -106,8 +103,7 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
                                                           s_shape, t_shape)
             self.distill_losses[name] = MODELS.build(spec['loss'])
         self.output_loss = MODELS.build(output_loss) if output_loss is not None else None
-        if self.teacher_channels_last:
-            self.teacher.to(memory_format=torch.channels_last)
+        self.fast_teacher.prepare(self.teacher)
 
     def _probe_shapes(self, probe_shape: Tuple[int, ...]) -> Dict[str, Tuple]:
         """Run both generators once on zeros to learn the tapped shapes (and paths work)."""
@@ -139,12 +135,8 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
     def teacher_forward(self, inputs: torch.Tensor) -> Tuple[Dict[str, torch.Tensor],
                                                              Optional[torch.Tensor]]:
         """Teacher features at its taps (fp32) and its SR output (None when not needed)."""
-        dtype = _PRECISIONS[self.teacher_precision]
-        if self.teacher_channels_last:
-            inputs = inputs.contiguous(memory_format=torch.channels_last)
         output = None
-        with torch.no_grad(), torch.autocast(inputs.device.type, dtype=dtype,
-                                             enabled=dtype is not None):
+        with self.fast_teacher.run(inputs) as inputs:
             with self.teacher_taps.record() as feats:
                 output = self.teacher.generator(inputs)
         feats = {k: v.float() for k, v in feats.items()}

@@ -8,13 +8,12 @@ from torch import nn
 
 from mmkd_ext.registry import MODELS
 from ..feature_taps import FeatureTaps
-from .base import (StudentForwardMixin, TeacherEvalMixin, build_connector,
+from .base import (FastTeacher, StudentForwardMixin, TeacherEvalMixin, build_connector,
                    build_frozen_teacher, build_model)
 
 __all__ = ['FEED']
 
 _ALIGNS = ('error', 'interpolate')
-_PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 
 def ensemble_kd_loss(student_logits: torch.Tensor, teacher_logits: Sequence[torch.Tensor],
@@ -82,6 +81,8 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
             teacher feature to the student's size, bilinear). Defaults to ``'error'``.
         teacher_precision (str): ``'fp32'``, ``'bf16'`` or ``'fp16'`` autocast for the
             teachers' forwards (their outputs are cast back to fp32). Defaults to ``'fp32'``.
+        teacher_channels_last (bool): Run the teachers in channels-last memory format.
+            Defaults to False.
         probe_shape (tuple): (C, H, W) of the zero input used at build time to find the
             tapped shapes and the number of classes. Defaults to (3, 32, 32).
         data_preprocessor (dict, optional): Used for the student when its config has none
@@ -106,6 +107,7 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
                  temperature: float = 4.0,
                  align: str = 'error',
                  teacher_precision: str = 'fp32',
+                 teacher_channels_last: bool = False,
                  probe_shape: Sequence[int] = (3, 32, 32),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
@@ -125,9 +127,7 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
                                  f'teachers are {sorted(teachers)}')
         if align not in _ALIGNS:
             raise ValueError(f'align must be one of {_ALIGNS}, got {align!r}')
-        if teacher_precision not in _PRECISIONS:
-            raise ValueError(f'teacher_precision must be one of {tuple(_PRECISIONS)}, '
-                             f'got {teacher_precision!r}')
+        self.fast_teacher = FastTeacher(teacher_precision, teacher_channels_last)
         if feat_weight < 0 or kd_weight < 0 or temperature <= 0:
             raise ValueError('feat_weight and kd_weight must be >= 0 and temperature > 0, got '
                              f'{feat_weight}, {kd_weight}, {temperature}')
@@ -173,6 +173,7 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
                 self.translators[name] = self._build_translator(
                     name, translator, shapes['student'], shapes[name])
             self.feat_loss = MODELS.build(feat_loss or dict(type='FactorTransferLoss'))
+        self.fast_teacher.prepare(*self.teachers.values())
 
     @staticmethod
     def _default_tap(model: nn.Module, who: str) -> str:
@@ -232,10 +233,8 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
     def teacher_forward(self, inputs: torch.Tensor) -> Tuple[Dict[str, torch.Tensor],
                                                              Dict[str, torch.Tensor]]:
         """Per teacher: its tapped feature (fp32) and, when logit KD is on, its logits."""
-        dtype = _PRECISIONS[self.teacher_precision]
         feats, logits = {}, {}
-        with torch.no_grad(), torch.autocast(inputs.device.type, dtype=dtype,
-                                             enabled=dtype is not None):
+        with self.fast_teacher.run(inputs) as inputs:
             for name, teacher in self.teachers.items():
                 with self._teacher_taps[name].record() as recorded:
                     if self.kd_weight > 0:

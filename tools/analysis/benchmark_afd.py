@@ -13,8 +13,6 @@ ratio to the reference. The networks are CIFAR ResNets (``--depths``, ``--widths
         [--size 32] [--channels 3] [--classes 100] [--steps 10] [--warmup 2] [--device cuda]
 """
 import argparse
-import statistics
-import time
 
 import torch
 
@@ -24,6 +22,7 @@ from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmengine.registry import init_default_scope
 from mmpretrain.structures import DataSample
 
+from mmkd_ext.benchmark import interleaved_medians
 from mmkd_ext.registry import MODELS
 
 VARIANTS = dict(reference=None, **{
@@ -88,18 +87,8 @@ def main():
     data = dict(inputs=list(inputs.to(torch.uint8)),
                 data_samples=[DataSample().set_gt_label(int(y)) for y in labels])
     steps = {name: build(args, name) for name in VARIANTS}
-    times = {name: [] for name in VARIANTS}
-    for i in range(args.warmup + args.steps):
-        for name, step in steps.items():
-            if args.device.startswith('cuda'):
-                torch.cuda.synchronize()
-            start = time.perf_counter()
-            step(data)
-            if args.device.startswith('cuda'):
-                torch.cuda.synchronize()
-            if i >= args.warmup:
-                times[name].append(time.perf_counter() - start)
-    median = {n: statistics.median(t) for n, t in times.items()}
+    median = interleaved_medians({n: (lambda step=step: step(data)) for n, step in steps.items()},
+                                 args.steps, args.warmup, args.device)
     nets = ' + '.join(f'ResNet-{d} (w{w})' for d, w in zip(args.depths, args.widths))
     print(f'\n{nets}, batch {args.batch}, {args.channels}x{args.size}x{args.size}, '
           f'{args.device}, median of {args.steps} steps')

@@ -19,8 +19,6 @@ the LSFD loss alone (forward + backward) at two feature sizes, to show it is lin
 """
 import argparse
 import copy
-import statistics
-import time
 
 import torch
 
@@ -29,6 +27,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from mmagic.structures import DataSample
 
+from mmkd_ext.benchmark import interleaved_medians
 from mmkd_ext.registry import MODELS
 
 TAP = 'generator.upsample:input'
@@ -116,17 +115,13 @@ def saved_bytes(step) -> int:
 def attention_cost(channels: int, sizes, repeats: int = 5):
     """Median seconds of the LSFD loss (forward + backward) on (4, C, s, s) features."""
     from mmkd_ext.models.losses import lsfd_loss
-    out = {}
-    for size in sizes:
+
+    def loss_step(size):
         s_feat = torch.randn(4, channels, size, size, requires_grad=True)
         t_feat = torch.randn(4, channels, size, size)
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            lsfd_loss(s_feat, t_feat, local_mode='window', tau=1.0)[0].backward()
-            times.append(time.perf_counter() - start)
-        out[size] = statistics.median(times)
-    return out
+        return lambda: lsfd_loss(s_feat, t_feat, local_mode='window', tau=1.0)[0].backward()
+
+    return interleaved_medians({size: loss_step(size) for size in sizes}, repeats, warmup=1)
 
 
 def main():
@@ -166,14 +161,12 @@ def main():
         data_samples=[DataSample(gt_img=torch.randint(0, 256, (3, s * args.scale,
                                                                s * args.scale)).float())
                       for _ in range(args.batch)])
-    times = {n: [] for n in models}
-    for step in range(args.warmup + args.steps):
-        for name, model in models.items():
-            model.train()
-            start = time.perf_counter()
-            model.train_step(copy.copy(data), optims[name])
-            if step >= args.warmup:
-                times[name].append(time.perf_counter() - start)
+    def step(name):
+        models[name].train()
+        models[name].train_step(copy.copy(data), optims[name])
+
+    median = interleaved_medians({n: (lambda n=n: step(n)) for n in models}, args.steps,
+                                 args.warmup)
 
     memory = {n: saved_bytes(lambda: m.train_step(copy.copy(data), optims[n]))
               for n, m in models.items()}
@@ -182,7 +175,6 @@ def main():
     fast, _ = models['lsfd-fast'].teacher_forward(lr)
     rel = ((fast[TAP] - exact[TAP]).abs().mean() / exact[TAP].abs().mean()).item()
 
-    median = {n: statistics.median(t) for n, t in times.items()}
     print(f'\nEDSR {args.teacher[1]}x{args.teacher[0]} -> {args.student[1]}x{args.student[0]}, '
           f'x{args.scale}, batch {args.batch}, LR {s}x{s}, median of {args.steps} interleaved '
           f'steps, {torch.get_num_threads()} threads')

@@ -1,0 +1,114 @@
+"""FEED's step time with K = 1..4 teachers against the work it cannot avoid, side by side.
+
+For each K, on the same networks, batch and machine:
+  floor       K teacher forwards under no_grad, up to the tapped feature (fp32), then the
+              student's plain mmpretrain train step (CE, its optimizer)
+  feed        mmkd_ext.FEED's train step: the same teachers and student, plus one
+              translator per teacher and the factor loss
+  feed-fast   FEED with the fast-teacher options (bf16 autocast, channels-last teachers)
+All variants are timed in turn (interleaved, round robin); the medians and the ratios
+``feed / floor`` and ``feed-fast / floor`` are printed. ``feed - floor`` is the translators'
+and the losses' cost, which the floor leaves out.
+
+    python tools/benchmarks/feed_step.py [--depth 20] [--width 16] [--teachers 1 2 3 4]
+        [--batch 64] [--size 32] [--channels 3] [--classes 100] [--steps 20] [--warmup 2]
+"""
+import argparse
+
+import torch
+
+import mmkd_ext  # noqa: F401  (compat first)
+from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
+from mmpretrain.structures import DataSample
+
+from mmkd_ext.benchmark import interleaved_medians
+from mmkd_ext.registry import MODELS
+
+
+def classifier(args) -> dict:
+    return dict(
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(type='mmkd_ext.CIFARResNet', depth=args.depth, in_channels=args.channels,
+                      base_channels=args.width),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=args.classes, in_channels=4 * args.width))
+
+
+def sgd(params) -> OptimWrapper:
+    return OptimWrapper(torch.optim.SGD(params, lr=0.01, momentum=0.9))
+
+
+def feed(args, k: int, **options):
+    model = MODELS.build(dict(
+        type='FEED', student=classifier(args),
+        teachers={f't{i}': classifier(args) for i in range(k)},
+        feat_loss=dict(type='FactorTransferLoss', reduction='element'), feat_weight=1000.0,
+        probe_shape=(args.channels, args.size, args.size), **options))
+    model.train()
+    return model, sgd([p for p in model.parameters() if p.requires_grad])
+
+
+def floor_step(args, model, data):
+    """The teachers of ``model`` to their taps, then a plain train step of a copy of its
+    student with its own optimizer."""
+    student = MODELS.build(classifier(args))
+    student.load_state_dict(model.student.state_dict())
+    student.train()
+    optim = sgd(student.parameters())
+
+    def step():
+        inputs = student.data_preprocessor(data, True)['inputs']
+        with torch.no_grad():
+            for name, teacher in model.teachers.items():
+                with model._teacher_taps[name].record():
+                    teacher.extract_feat(inputs)
+        student.train_step(data, optim)
+
+    return step
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--depth', type=int, default=20)
+    parser.add_argument('--width', type=int, default=16)
+    parser.add_argument('--teachers', type=int, nargs='+', default=[1, 2, 3, 4])
+    parser.add_argument('--batch', type=int, default=64)
+    parser.add_argument('--size', type=int, default=32)
+    parser.add_argument('--channels', type=int, default=3)
+    parser.add_argument('--classes', type=int, default=100)
+    parser.add_argument('--steps', type=int, default=20)
+    parser.add_argument('--warmup', type=int, default=2)
+    args = parser.parse_args()
+    if min(args.teachers) < 1:
+        parser.error(f'--teachers: each K must be >= 1, got {args.teachers}')
+    init_default_scope('mmkd_ext')
+    torch.manual_seed(0)
+    images = torch.randint(0, 256, (args.batch, args.channels, args.size, args.size))
+    labels = torch.randint(args.classes, (args.batch, ))
+    data = dict(inputs=list(images.to(torch.uint8)),
+                data_samples=[DataSample().set_gt_label(int(y)) for y in labels])
+
+    steps = {}
+    for k in args.teachers:
+        model, optim = feed(args, k)
+        fast, fast_optim = feed(args, k, teacher_precision='bf16', teacher_channels_last=True)
+        fast.load_state_dict(model.state_dict())
+        steps[f'floor K={k}'] = floor_step(args, model, data)
+        steps[f'feed K={k}'] = lambda m=model, o=optim: m.train_step(data, o)
+        steps[f'feed-fast K={k}'] = lambda m=fast, o=fast_optim: m.train_step(data, o)
+    median = interleaved_medians(steps, args.steps, args.warmup)
+
+    print(f'\nCIFAR ResNet-{args.depth} (width {args.width}) student and teachers, batch '
+          f'{args.batch}, {args.channels}x{args.size}x{args.size}, {args.classes} classes, '
+          f'median of {args.steps} interleaved steps, {torch.get_num_threads()} threads')
+    print('| K | floor s | feed s | feed / floor | feed-fast s | feed-fast / floor |')
+    print('|---|---------|--------|--------------|-------------|-------------------|')
+    for k in args.teachers:
+        f, d, q = (median[f'{v} K={k}'] for v in ('floor', 'feed', 'feed-fast'))
+        print(f'| {k} | {f:7.3f} | {d:6.3f} | {d / f:12.3f} | {q:11.3f} | {q / f:17.3f} |')
+
+
+if __name__ == '__main__':
+    main()

@@ -35,18 +35,26 @@ def afd_config(data_root: str, max_iters: int) -> dict:
     return cfg
 
 
-def test_extract_one_network_as_a_plain_classifier(tmp_path):
+@pytest.mark.parametrize('which', [['--prefix', 'net1.'], ['--net', '1']])
+def test_extract_one_network_as_a_plain_classifier(tmp_path, which):
     model = MODELS.build(dict(type='AFD', nets=[tiny_classifier(2), tiny_classifier(4)],
                               probe_shape=(1, 16, 16)))
     ckpt, out = str(tmp_path / 'afd.pth'), str(tmp_path / 'net1.pth')
     torch.save({'meta': {'iter': 7}, 'state_dict': model.state_dict(), 'optimizer': {}}, ckpt)
-    run_tool_in_process('model_converters/extract_student.py', ckpt, out, '--prefix', 'net1.')
+    run_tool_in_process('model_converters/extract_student.py', ckpt, out, *which)
     plain = MODELS.build(tiny_classifier(4))
     plain.load_state_dict(torch.load(out, weights_only=True)['state_dict'], strict=True)
     model.eval()
     plain.eval()
     inputs, _ = tiny_cls_batch(n=2)
     assert torch.equal(plain(inputs, mode='tensor'), model(inputs, mode='tensor')[1])
+
+
+def test_extract_refuses_a_negative_network(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        run_tool_in_process('model_converters/extract_student.py', str(tmp_path / 'a.pth'),
+                            str(tmp_path / 'b.pth'), '--net', '-1')
+    assert '--net: K counts networks from 0, got -1' in capsys.readouterr().err
 
 
 def _free_port() -> int:

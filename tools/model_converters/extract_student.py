@@ -1,7 +1,7 @@
 """Extract the trained network of an mmkd_ext checkpoint into a plain host checkpoint.
 
     python tools/model_converters/extract_student.py work_dirs/fitnet/iter_300000.pth student.pth
-    python tools/model_converters/extract_student.py online.pth net1.pth --prefix nets.1.
+    python tools/model_converters/extract_student.py afd.pth net1.pth --net 1
 
 Keeps the ``state_dict`` entries under the prefix (default ``student.``) with the prefix
 stripped, and drops everything else: teacher, connectors, optimizer, schedulers, message
@@ -29,12 +29,22 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         description='Extract the student of a distillation checkpoint')
     parser.add_argument('checkpoint', help='checkpoint written while training an algorithm')
     parser.add_argument('out', help='where to write the student checkpoint')
-    parser.add_argument(
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
         '--prefix',
         default='student.',
-        help='key prefix of the network to keep (default: student.; e.g. nets.1. for the '
-        'second network of an online algorithm)')
-    return parser.parse_args(argv)
+        help='key prefix of the network to keep (default: student.)')
+    which.add_argument(
+        '--net',
+        type=int,
+        metavar='K',
+        help='network K of an online algorithm (AFD, DML): the same as --prefix netK.')
+    args = parser.parse_args(argv)
+    if args.net is not None:
+        if args.net < 0:
+            parser.error(f'--net: K counts networks from 0, got {args.net}')
+        args.prefix = f'net{args.net}.'
+    return args
 
 
 def extract(state_dict: Dict[str, torch.Tensor], prefix: str) -> 'OrderedDict[str, torch.Tensor]':

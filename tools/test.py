@@ -15,6 +15,7 @@ import functools
 import os
 import os.path as osp
 import sys
+import zipfile
 
 import mmkd_ext  # noqa: F401  (compat shims first: numpy aliases, checkpoint allow-list)
 import mmengine
@@ -23,7 +24,8 @@ from mmengine.hooks import Hook
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from train import missing_data_roots, setup_cpu_distributed  # tools/train.py
+from train import (check_config_path, corrupt_data_files,  # tools/train.py
+                   explained_build_errors, missing_data_roots, setup_cpu_distributed)
 
 
 def parse_args():
@@ -80,16 +82,23 @@ def main():
     args = parse_args()
     if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         sys.exit(f'error: checkpoint {args.checkpoint!r} does not exist')
+    if '://' not in args.checkpoint and not zipfile.is_zipfile(args.checkpoint):
+        sys.exit(f'error: checkpoint {args.checkpoint!r} is not a complete checkpoint '
+                 '(truncated by an interrupted write, or not a torch zip file); use another '
+                 'of its folder or train again')
+    check_config_path(args.config)
     cfg = merge_args(Config.fromfile(args.config), args)
     missing = [f for f in ('test_dataloader', 'test_evaluator', 'test_cfg') if not cfg.get(f)]
     if missing:
         sys.exit(f'error: {args.config} has no {", ".join(missing)}; nothing to test')
-    problems = missing_data_roots(cfg, ('test_dataloader', ))
+    problems = missing_data_roots(cfg, ('test_dataloader', )) or corrupt_data_files(
+        cfg, ('test_dataloader', ))
     if problems:
         sys.exit('error: ' + '\nerror: '.join(problems))
     note = setup_cpu_distributed(cfg)
 
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    with explained_build_errors():
+        runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     if note:
         runner.logger.warning(note)
     # mmengine loads `load_from` non-strictly: weights that do not fit the model (e.g. an
@@ -98,7 +107,8 @@ def main():
     keep = KeepMetricsHook()
     runner.register_hook(keep, 'LOWEST')
     try:
-        runner.test()
+        with explained_build_errors():
+            runner.test()
     except RuntimeError as error:
         if 'state_dict' not in str(error):
             raise

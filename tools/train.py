@@ -4,13 +4,21 @@
                                  [--cfg-options KEY=VALUE ...] [--auto-scale-lr]
     bash tools/dist_train.sh CONFIG GPUS [ARGS]      # torch DDP, one process per GPU
 
-Before the runner is built, the data roots of the train/val/test dataloaders are checked
-(a missing one stops with a message that says how to get the data), and on machines
-without an accelerator a distributed launch uses the gloo backend on CPU.
+Before the runner is built, the config path, the data roots of the train/val/test
+dataloaders (a missing one stops with a message that says how to get the data), the idx
+files of MNIST-style data sets and the checkpoint ``--resume`` would load are checked; a
+misspelt type or argument in the config stops with the nearest valid names; on machines
+without an accelerator a distributed launch uses the gloo backend on CPU. A NaN/Inf loss
+stops with the iteration, the loss term and the last good checkpoint (docs/errors.md lists
+every check).
 """
 import argparse
+import contextlib
+import glob
+import math
 import os
 import os.path as osp
+import struct
 import sys
 from typing import Dict, Iterator, List, Optional, Tuple
 
@@ -20,6 +28,10 @@ from mmengine.device import get_device
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from mmkd_ext.engine.diagnostics import explain_build_error, nearest, resume_problem
+from mmkd_ext.engine.hooks import NonFiniteLossError
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
@@ -170,6 +182,45 @@ def missing_data_roots(cfg: Config, fields: Tuple[str, ...] = DATALOADERS) -> Li
     return problems
 
 
+def _idx_folders(dataset: Optional[dict]) -> Iterator[str]:
+    """The folders of MNIST-style data sets (``mmpretrain.FashionMNIST`` ...), wrappers
+    included."""
+    if not isinstance(dataset, dict):
+        return
+    if str(dataset.get('type', '')).endswith('MNIST'):
+        prefix = dataset.get('data_prefix') or ''
+        yield osp.join(dataset.get('data_root') or '', prefix if isinstance(prefix, str) else '')
+    for inner in [dataset.get('dataset'), *(dataset.get('datasets') or [])]:
+        yield from _idx_folders(inner)
+
+
+def idx_file_problem(path: str) -> Optional[str]:
+    """Why the idx file ``path`` (MNIST format) cannot be read, or None."""
+    with open(path, 'rb') as f:
+        head = f.read(16)
+    if len(head) < 8 or head[0:2] != b'\x00\x00' or head[2] != 8 or not 1 <= head[3] <= 3:
+        return f'{path} is not an unsigned-byte idx file (bad header {head[:4].hex()})'
+    dims = struct.unpack(f'>{head[3]}I', head[4:4 + 4 * head[3]])
+    expected, size = 4 + 4 * len(dims) + math.prod(dims), osp.getsize(path)
+    if size != expected:
+        shape = ' x '.join(map(str, dims))
+        return (f'{path} is truncated or corrupt: its header says {shape} bytes of data '
+                f'({expected} bytes in all), the file has {size}; rebuild it with '
+                '`python tools/prepare_data.py cls`')
+    return None
+
+
+def corrupt_data_files(cfg: Config, fields: Tuple[str, ...] = DATALOADERS) -> List[str]:
+    """One line per unreadable idx file of the dataloaders' MNIST-style data sets."""
+    users: Dict[str, List[str]] = {}
+    for field in fields:
+        for folder in _idx_folders((cfg.get(field) or {}).get('dataset')):
+            for path in sorted(glob.glob(osp.join(glob.escape(folder), '*-idx?-ubyte'))):
+                users.setdefault(path, []).append(field)
+    problems = [(path, idx_file_problem(path)) for path in users]
+    return [f'{", ".join(users[path])}: {problem}' for path, problem in problems if problem]
+
+
 def setup_cpu_distributed(cfg: Config) -> Optional[str]:
     """Use the gloo backend for a distributed launch on a machine without an accelerator.
 
@@ -193,21 +244,55 @@ def setup_cpu_distributed(cfg: Config) -> Optional[str]:
     return f'no GPU found: distributed backend {requested!r} replaced by gloo (DDP on CPU)'
 
 
+def check_config_path(path: str) -> None:
+    """Exit naming the nearest shipped configs when ``path`` is not a file."""
+    if osp.isfile(path):
+        return
+    shipped = [osp.relpath(p, REPO) for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
+                                                       recursive=True)]
+    by_name = {osp.basename(p): p for p in shipped}
+    close = [by_name[n] for n in nearest(osp.basename(path), by_name)]
+    sys.exit(f'error: config {path!r} does not exist; nearest shipped configs: '
+             f'{close or "none"} (all under configs/, see configs/README.md)')
+
+
+@contextlib.contextmanager
+def explained_build_errors() -> Iterator[None]:
+    """Exit with the valid names when a config names an unknown type or argument (the
+    model is built with the runner; dataloaders, hooks and loops when training starts)."""
+    try:
+        yield
+    except (KeyError, TypeError) as error:
+        message = explain_build_error(error)
+        if message is None:
+            raise
+        sys.exit(f'error: {message}')
+
+
 def main():
     args = parse_args()
+    check_config_path(args.config)
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
 
-    problems = missing_data_roots(cfg)
+    problems = missing_data_roots(cfg) or corrupt_data_files(cfg)
+    if cfg.get('resume'):
+        problems += [p for p in [resume_problem(cfg.get('load_from'), cfg.work_dir)] if p]
     if problems:
         sys.exit('error: ' + '\nerror: '.join(problems))
     note = setup_cpu_distributed(cfg)
 
-    # a config may name its own runner class with `runner_type`
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    with explained_build_errors():
+        # a config may name its own runner class with `runner_type`
+        runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
     if note:
         runner.logger.warning(note)
-    runner.train()
+    try:
+        with explained_build_errors():
+            runner.train()
+    except NonFiniteLossError as error:
+        runner.logger.error(str(error))
+        sys.exit(f'error: {error}')
 
 
 if __name__ == '__main__':

@@ -7,18 +7,21 @@ Keeps the ``state_dict`` entries under the prefix (default ``student.``) with th
 stripped, and drops everything else: teacher, connectors, optimizer, schedulers, message
 hub. The result loads strictly into the student's own config (e.g. ``mmagic.BaseEditModel``
 with its EDSR generator) and works with mmagic's / mmpretrain's ``tools/test.py``.
-The input goes through mmengine's loader, hence through mmkd_ext's weights-only allow-list.
+The input goes through mmengine's loader, hence through mmkd_ext's weights-only allow-list;
+the output is written to a temporary file and renamed (never left half written).
 """
 import argparse
-import os
 import os.path as osp
 import sys
+import zipfile
 from collections import OrderedDict
 from typing import Dict, List, Optional
 
 import mmkd_ext  # noqa: F401  (compat shims first: checkpoint allow-list)
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
+
+from mmkd_ext.engine.atomic_save import save_checkpoint_atomic
 
 #: Entries of the source ``meta`` copied into the output (when present).
 KEPT_META = ('epoch', 'iter', 'seed', 'experiment_name', 'mmengine_version', 'time')
@@ -67,6 +70,9 @@ def main(argv: Optional[List[str]] = None) -> None:
     prefix = args.prefix if args.prefix.endswith('.') else args.prefix + '.'
     if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         sys.exit(f'error: checkpoint {args.checkpoint!r} does not exist')
+    if '://' not in args.checkpoint and not zipfile.is_zipfile(args.checkpoint):
+        sys.exit(f'error: checkpoint {args.checkpoint!r} is not a complete checkpoint '
+                 '(truncated by an interrupted write, or not a torch zip file)')
     ckpt = _load_checkpoint(args.checkpoint, map_location='cpu')
     state_dict = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
     if not isinstance(state_dict, dict):
@@ -80,9 +86,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     meta = {k: source_meta[k] for k in KEPT_META if k in source_meta}
     meta.update(source=osp.abspath(args.checkpoint), prefix=prefix,
                 mmkd_ext_version=mmkd_ext.__version__)
-    if osp.dirname(args.out):
-        os.makedirs(osp.dirname(args.out), exist_ok=True)
-    torch.save({'meta': meta, 'state_dict': student}, args.out)
+    save_checkpoint_atomic({'meta': meta, 'state_dict': student}, args.out)
 
     dropped = sorted({k.split('.')[0] for k in state_dict if not k.startswith(prefix)})
     others = sorted(k for k in ckpt if k not in ('state_dict', 'meta'))

@@ -21,10 +21,10 @@ test: install
 demo: install
 	$(PY) tools/demo.py
 
-# Runs every tools/benchmarks/*.py and tools/analysis/benchmark*.py with its defaults (each prints its own table).
+# Runs every tools/benchmarks/*.py with its defaults (each prints its own table).
 bench: install
 	@set -e; found=0; \
-	for script in tools/benchmarks/*.py tools/analysis/benchmark*.py; do \
+	for script in tools/benchmarks/*.py; do \
 		[ -f "$$script" ] || continue; found=1; \
 		echo "== $$script"; $(PY) "$$script"; \
 	done; \

@@ -1,11 +1,42 @@
 """Side-by-side step timing for the benchmark scripts in ``tools/``."""
+import argparse
 import statistics
 import time
 from typing import Callable, Dict
 
 import torch
 
-__all__ = ['interleaved_medians']
+__all__ = ['interleaved_medians', 'cifar_classifier', 'random_cls_batch', 'add_cls_arguments']
+
+
+def cifar_classifier(depth: int, width: int, channels: int, classes: int) -> dict:
+    """Config of an mmpretrain ``ImageClassifier`` on a CIFAR ResNet (``mmkd_ext.CIFARResNet``)."""
+    return dict(
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(type='mmkd_ext.CIFARResNet', depth=depth, in_channels=channels,
+                      base_channels=width),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=classes, in_channels=4 * width))
+
+
+def random_cls_batch(batch: int, channels: int, size: int, classes: int) -> dict:
+    """A data batch as mmpretrain's loaders give it: uint8 images and labelled samples."""
+    from mmpretrain.structures import DataSample
+    images = torch.randint(0, 256, (batch, channels, size, size), dtype=torch.uint8)
+    labels = torch.randint(classes, (batch, ))
+    return dict(inputs=list(images), data_samples=[DataSample().set_gt_label(int(y))
+                                                   for y in labels])
+
+
+def add_cls_arguments(parser: argparse.ArgumentParser, batch: int, steps: int) -> None:
+    """The input and timing options the classification benchmarks share."""
+    parser.add_argument('--batch', type=int, default=batch)
+    parser.add_argument('--size', type=int, default=32)
+    parser.add_argument('--channels', type=int, default=3)
+    parser.add_argument('--classes', type=int, default=100)
+    parser.add_argument('--steps', type=int, default=steps)
+    parser.add_argument('--warmup', type=int, default=2)
 
 
 def interleaved_medians(steps: Dict[str, Callable[[], object]], repeats: int, warmup: int = 2,

@@ -20,20 +20,14 @@ import torch
 import mmkd_ext  # noqa: F401  (compat first)
 from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
-from mmpretrain.structures import DataSample
 
-from mmkd_ext.benchmark import interleaved_medians
+from mmkd_ext.benchmark import (add_cls_arguments, cifar_classifier, interleaved_medians,
+                                 random_cls_batch)
 from mmkd_ext.registry import MODELS
 
 
 def classifier(args) -> dict:
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='mmkd_ext.CIFARResNet', depth=args.depth, in_channels=args.channels,
-                      base_channels=args.width),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=args.classes, in_channels=4 * args.width))
+    return cifar_classifier(args.depth, args.width, args.channels, args.classes)
 
 
 def sgd(params) -> OptimWrapper:
@@ -74,21 +68,13 @@ def main():
     parser.add_argument('--depth', type=int, default=20)
     parser.add_argument('--width', type=int, default=16)
     parser.add_argument('--teachers', type=int, nargs='+', default=[1, 2, 3, 4])
-    parser.add_argument('--batch', type=int, default=64)
-    parser.add_argument('--size', type=int, default=32)
-    parser.add_argument('--channels', type=int, default=3)
-    parser.add_argument('--classes', type=int, default=100)
-    parser.add_argument('--steps', type=int, default=20)
-    parser.add_argument('--warmup', type=int, default=2)
+    add_cls_arguments(parser, batch=64, steps=20)
     args = parser.parse_args()
     if min(args.teachers) < 1:
         parser.error(f'--teachers: each K must be >= 1, got {args.teachers}')
     init_default_scope('mmkd_ext')
     torch.manual_seed(0)
-    images = torch.randint(0, 256, (args.batch, args.channels, args.size, args.size))
-    labels = torch.randint(args.classes, (args.batch, ))
-    data = dict(inputs=list(images.to(torch.uint8)),
-                data_samples=[DataSample().set_gt_label(int(y)) for y in labels])
+    data = random_cls_batch(args.batch, args.channels, args.size, args.classes)
 
     steps = {}
     for k in args.teachers:

@@ -9,7 +9,7 @@ Compares on the same networks, batch and machine:
 Each variant's step is timed in turn (round robin) and the median is reported with its
 ratio to the reference. The networks are CIFAR ResNets (``--depths``, ``--widths``).
 
-    python tools/analysis/benchmark_afd.py [--depths 20 20] [--widths 16 16] [--batch 128]
+    python tools/benchmarks/afd_step.py [--depths 20 20] [--widths 16 16] [--batch 128]
         [--size 32] [--channels 3] [--classes 100] [--steps 10] [--warmup 2] [--device cuda]
 """
 import argparse
@@ -20,9 +20,9 @@ import mmkd_ext  # noqa: F401  (compat first)
 import mmkd_ext.models  # noqa: F401  (registers AFD)
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmengine.registry import init_default_scope
-from mmpretrain.structures import DataSample
 
-from mmkd_ext.benchmark import interleaved_medians
+from mmkd_ext.benchmark import (add_cls_arguments, cifar_classifier, interleaved_medians,
+                                 random_cls_batch)
 from mmkd_ext.registry import MODELS
 
 VARIANTS = dict(reference=None, **{
@@ -34,13 +34,7 @@ VARIANTS = dict(reference=None, **{
 
 
 def classifier(args, depth: int, width: int) -> dict:
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='mmkd_ext.CIFARResNet', depth=depth, in_channels=args.channels,
-                      base_channels=width),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=args.classes, in_channels=4 * width))
+    return cifar_classifier(depth, width, args.channels, args.classes)
 
 
 def sgd(module: torch.nn.Module) -> OptimWrapper:
@@ -70,22 +64,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--depths', type=int, nargs='+', default=[20, 20])
     parser.add_argument('--widths', type=int, nargs='+', default=[16, 16])
-    parser.add_argument('--batch', type=int, default=128)
-    parser.add_argument('--size', type=int, default=32)
-    parser.add_argument('--channels', type=int, default=3)
-    parser.add_argument('--classes', type=int, default=100)
-    parser.add_argument('--steps', type=int, default=10)
-    parser.add_argument('--warmup', type=int, default=2)
+    add_cls_arguments(parser, batch=128, steps=10)
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     args = parser.parse_args()
     if len(args.depths) != len(args.widths) or len(args.depths) < 2:
         parser.error('--depths and --widths: one value per network, at least two networks')
     init_default_scope('mmkd_ext')
     torch.manual_seed(0)
-    inputs = torch.randint(0, 256, (args.batch, args.channels, args.size, args.size))
-    labels = torch.randint(args.classes, (args.batch, ))
-    data = dict(inputs=list(inputs.to(torch.uint8)),
-                data_samples=[DataSample().set_gt_label(int(y)) for y in labels])
+    data = random_cls_batch(args.batch, args.channels, args.size, args.classes)
     steps = {name: build(args, name) for name in VARIANTS}
     median = interleaved_medians({n: (lambda step=step: step(data)) for n, step in steps.items()},
                                  args.steps, args.warmup, args.device)

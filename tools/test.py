@@ -24,6 +24,7 @@ from mmengine.hooks import Hook
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from mmkd_ext.compat import UnsafeCheckpointError
 from train import (check_config_path, corrupt_data_files,  # tools/train.py
                    explained_build_errors, missing_data_roots, setup_cpu_distributed)
 
@@ -110,7 +111,7 @@ def main():
         with explained_build_errors():
             runner.test()
     except RuntimeError as error:
-        if 'state_dict' not in str(error):
+        if isinstance(error, UnsafeCheckpointError) or 'state_dict' not in str(error):
             raise
         sys.exit(f'error: {args.checkpoint} does not fit the model of {args.config}: {error}'
                  '\nTo test the student of a distillation checkpoint with its own config, '

@@ -211,14 +211,14 @@ def idx_file_problem(path: str) -> Optional[str]:
 
 
 def corrupt_data_files(cfg: Config, fields: Tuple[str, ...] = DATALOADERS) -> List[str]:
-    """One line per unreadable idx file of the dataloaders' MNIST-style data sets."""
-    users: Dict[str, List[str]] = {}
+    """One line per unreadable idx file in the folders of the dataloaders' MNIST-style
+    data sets."""
+    paths = []
     for field in fields:
         for folder in _idx_folders((cfg.get(field) or {}).get('dataset')):
-            for path in sorted(glob.glob(osp.join(glob.escape(folder), '*-idx?-ubyte'))):
-                users.setdefault(path, []).append(field)
-    problems = [(path, idx_file_problem(path)) for path in users]
-    return [f'{", ".join(users[path])}: {problem}' for path, problem in problems if problem]
+            paths += sorted(glob.glob(osp.join(glob.escape(folder), '*-idx?-ubyte')))
+    problems = [idx_file_problem(path) for path in dict.fromkeys(paths)]
+    return [problem for problem in problems if problem]
 
 
 def setup_cpu_distributed(cfg: Config) -> Optional[str]:

@@ -27,8 +27,9 @@ class UnpairedMultiDomainDataset(BaseDataset):
         data_root (str): Folder holding one sub-folder per domain.
         domains (Sequence[str]): Domain names; the first is the source.
         pipeline (list): Transforms.
-        data_prefix (dict, optional): Sub-folder of each domain under ``data_root``.
-            Defaults to the domain names.
+        data_prefix (dict, optional): Sub-folder of each domain under ``data_root``
+            (entries of other domains are ignored, so one table can serve several
+            configs). A domain without an entry uses its name.
         test_mode (bool): Defaults to False.
         io_backend (str, optional): mmengine file backend. Defaults to the one of
             ``data_root``.
@@ -48,10 +49,6 @@ class UnpairedMultiDomainDataset(BaseDataset):
                 isinstance(d, str) and d for d in domains):
             raise ValueError(f'domains must be distinct non-empty names, got {domains!r}')
         prefix = dict(data_prefix or {})
-        unknown = sorted(set(prefix) - set(domains))
-        if unknown:
-            raise ValueError(f'data_prefix names {unknown}, which are not among the domains '
-                             f'{domains}')
         self.domains = domains
         self.folders = {d: osp.join(str(data_root), prefix.get(d, d)) for d in domains}
         self.file_backend = get_file_backend(

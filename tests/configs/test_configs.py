@@ -3,6 +3,7 @@ import glob
 import os.path as osp
 import re
 
+import numpy as np
 import pytest
 from mmengine import Config
 from mmengine.registry import init_default_scope
@@ -24,10 +25,15 @@ CLS_DISTILL = re.compile(
 CLS_SINGLE = re.compile(rf'^{CLS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 # online methods (AFD, DML) have no teacher: the networks trained together, `2xresnet32`
 ONLINE = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+# translation (SGN): method-term+term_generator, `sgn-vangogh+style_resnet-c64b9_...`
+TRANSLATION = re.compile(
+    r'^[a-z0-9]+(-[a-z0-9]+(\+[a-z0-9]+)*)?_[a-z]+-c\d+b\d+_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 
 SHRINK = {'mid_channels': 8, 'num_blocks': 2, 'num_groups': 2, 'squeeze_factor': 4}
 # CIFAR ResNets (mmkd_ext.CIFARResNet) keep their widths and lose blocks
 CIFAR_RESNET_DEPTH = 8
+# SGN's style term: an in-memory style image and a random VGG16 instead of files
+STYLE_IMAGE = np.zeros((16, 16, 3), np.uint8)
 
 
 def shrink(cfg):
@@ -38,8 +44,11 @@ def shrink(cfg):
                 cfg[key] = SHRINK[key]
             elif key == 'depth' and str(cfg.get('type', '')).endswith('CIFARResNet'):
                 cfg[key] = CIFAR_RESNET_DEPTH
-            elif key in ('teacher_ckpt', 'teacher_ckpts', 'init_cfg', 'pretrained'):
+            elif key in ('teacher_ckpt', 'teacher_ckpts', 'init_cfg', 'pretrained',
+                         'vgg_checkpoint'):
                 cfg[key] = None
+            elif key == 'style_image':
+                cfg[key] = STYLE_IMAGE
             else:
                 shrink(cfg[key])
     elif isinstance(cfg, list):
@@ -55,7 +64,8 @@ def test_there_are_configs():
 def test_name_follows_the_grammar(path):
     name = osp.basename(path)
     assert (DISTILL.match(name) or SINGLE.match(name) or SHORT.match(name)
-            or CLS_DISTILL.match(name) or CLS_SINGLE.match(name) or ONLINE.match(name)), name
+            or CLS_DISTILL.match(name) or CLS_SINGLE.match(name) or ONLINE.match(name)
+            or TRANSLATION.match(name)), name
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import _load_checkpoint
 from torch import nn
-from torchvision.models import vgg16
+from torchvision.models.vgg import cfgs, make_layers
 
 from mmkd_ext.registry import MODELS
 
@@ -142,7 +142,7 @@ class PerceptualStyleLoss(nn.Module):
         self.content_weight = float(content_weight)
         self.style_weights = tuple(float(w) for w in style_weights)
         last = max(VGG16_LAYERS[name] for name in [content_layer, *style_layers])
-        self.vgg = vgg16(weights=None).features[:last + 1]
+        self.vgg = make_layers(cfgs['D'])[:last + 1]  # torchvision's vgg16().features
         if vgg_checkpoint is None:
             print_log('PerceptualStyleLoss: no vgg_checkpoint, the VGG16 is random (the '
                       'style term then means nothing; give torchvision VGG16 weights)',

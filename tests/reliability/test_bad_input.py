@@ -11,7 +11,9 @@ from typing import Callable, List, NamedTuple, Type
 import pytest
 import torch
 
+from mmkd_ext.apis.sgn_mix import parse_mix
 from mmkd_ext.compat import UnsafeCheckpointError
+from mmkd_ext.models.algorithms.sgn import parse_terms
 from mmkd_ext.registry import HOOKS, MODELS
 from tests.models._classifiers import tiny_classifier
 from tests.models._editors import tiny_batch, tiny_editor
@@ -197,6 +199,7 @@ def afd_step(optim: dict, amp: tuple = (), **kwargs):
 
 
 SGD = dict(optimizer=dict(type='SGD', lr=0.1))
+SGN_NAMES = ['photo', 'vangogh', 'ukiyoe']
 
 CASES = [
     # --- configs: options validated when the component is built
@@ -340,6 +343,21 @@ CASES = [
     Case('data', 'truncated-idx', truncated_idx, SystemExit,
          ['train-images-idx3-ubyte', '8 x 28 x 28', 'the file has', 'prepare_data.py cls']),
     # --- mixes: options that do not go together
+    Case('mixes', 'sgn-mix-unknown-domain',
+         lambda tmp: parse_mix('vangog=0.5,photo=0.5', SGN_NAMES), ValueError,
+         ["'vangog'", "['photo', 'vangogh', 'ukiyoe']"]),
+    Case('mixes', 'sgn-mix-malformed', lambda tmp: parse_mix('vangogh:0.5', SGN_NAMES),
+         ValueError, ["'vangogh:0.5' is not NAME=NUMBER", "['photo', 'vangogh', 'ukiyoe']"]),
+    Case('mixes', 'sgn-mix-length', lambda tmp: parse_mix([0.5, 0.5], SGN_NAMES), ValueError,
+         ['2 entries [0.5, 0.5]', "3 terms ['photo', 'vangogh', 'ukiyoe']"]),
+    Case('mixes', 'sgn-mix-negative', lambda tmp: parse_mix('vangogh=-1', SGN_NAMES),
+         ValueError, ['vangogh=-1.0', 'allow_extrapolation=True']),
+    Case('mixes', 'sgn-term-kind', lambda tmp: parse_terms([dict(kind='adv')], 'photo'),
+         ValueError, ["got 'adv'", "['reconstruction', 'adversarial', 'style']"]),
+    Case('mixes', 'sgn-term-keys',
+         lambda tmp: parse_terms([dict(kind='adversarial', domain='vangogh', weight=1)],
+                                 'photo'),
+         ValueError, ["unknown keys ['weight']", "'loss_weight'"]),
     Case('mixes', 'afd-optim-keys', afd_step(dict(net0=SGD, net1=SGD)), ValueError,
          ["keys ['net0', 'net1']", "['disc0', 'disc1', 'net0', 'net1']"]),
     Case('mixes', 'afd-amp-transfer',

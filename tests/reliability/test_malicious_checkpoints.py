@@ -17,6 +17,10 @@ from tests.tools._tiny_sr import (TOOLS, distill_model, make_sr_data, run_tool_i
                                   sr_config, write_config)
 
 
+SGN_CONFIG = osp.join(TOOLS, '..', 'configs', 'sgn',
+                      'sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo.py')
+
+
 class _CallsSystem:
     """Unpickles as ``os.system(command)``."""
 
@@ -73,6 +77,8 @@ ENTRY_POINTS = {
     'extract_student.py': lambda tmp, evil: run_tool_in_process(
         'model_converters/extract_student.py', evil, str(tmp / 'out.pth')),
     'feed_sequential.py best_score': _sequential_feed,
+    'apis.SGNMixer (tools/sgn_mix.py)': lambda tmp, evil: __import__(
+        'mmkd_ext.apis', fromlist=['SGNMixer']).SGNMixer(SGN_CONFIG, evil),
 }
 
 

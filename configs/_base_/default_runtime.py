@@ -9,6 +9,8 @@ default_scope = 'mmkd_ext'
 # written to a temporary file and renamed, so a kill during a save leaves the previous one.
 # `non_finite` stops training at a NaN/Inf loss term or gradient, naming the iteration, the
 # term and the last good checkpoint (action='skip' skips such steps instead).
+# `random_state` keeps torch's random state in checkpoints, so that `--resume` continues a
+# training step that draws random numbers (SGN) exactly where it stopped.
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50),
@@ -16,6 +18,7 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=5000, by_epoch=False, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     non_finite=dict(type='NonFiniteLossHook', action='stop'),
+    random_state=dict(type='RandomStateHook'),
 )
 
 env_cfg = dict(

@@ -337,6 +337,117 @@ def unsafe_checkpoint_error(filename: str, error: Exception) -> UnsafeCheckpoint
         f'torch said: {str(error).splitlines()[0]}')
 
 
+
+# --------------------------------------------------------------------------------------
+# MMRazor 1.0.0 quantization-aware training on torch 2.x. The import shims in
+# `_torch_ao_for_mmrazor` only let `import mmrazor.models` succeed; these make
+# `MMArchitectureQuant` + its quantizers (OpenVINO, TensorRT, native, academic) prepare,
+# train and validate. They patch MMRazor's modules right after those are imported.
+# --------------------------------------------------------------------------------------
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Run ``callback(module)`` right after the module ``name`` has been executed."""
+
+    def __init__(self, name: str, callback):
+        self.name, self.callback = name, callback
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)  # find the real spec, once
+        try:
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module, callback = spec.loader.exec_module, self.callback
+
+        class _Loader(importlib.abc.Loader):
+
+            def create_module(self, spec):
+                return None
+
+            def exec_module(self, module):
+                exec_module(module)
+                callback(module)
+
+        spec.loader = _Loader()
+        return spec
+
+
+def _after_import(name: str, callback) -> None:
+    """Call ``callback(module)`` now if ``name`` is imported, else once it gets imported."""
+    if name in sys.modules:
+        callback(sys.modules[name])
+    elif not any(isinstance(f, _AfterImport) and f.name == name for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport(name, callback))
+
+
+def _forward_order_fuser(pattern, fuser_method):
+    """The fuser of torch's own table for an MMRazor fusion pattern, taking its modules in
+    the reversed nested order of ``pattern`` (``(ReLU, (BatchNorm2d, Conv2d))``)."""
+    from torch.ao.quantization import fuser_method_mappings as fmm
+    from torch import nn
+    last, rest = pattern
+    forward = (*reversed(rest), last) if isinstance(rest, tuple) else (rest, last)
+    relus = (torch.nn.functional.relu, torch.relu, nn.ReLU)
+    key = tuple(nn.ReLU if op in relus else op for op in forward)
+    fuser = fmm._DEFAULT_OP_LIST_TO_FUSER_METHOD.get(key)
+    if fuser is None:  # not one of torch's fusions: keep MMRazor's own
+        return fuser_method
+    return fmm._reverse2(fuser) if len(key) == 2 else fmm._reverse3(fuser)
+
+
+def _mmrazor_backend_configs_reversed_patterns(mapping) -> None:
+    """MMRazor 1.0.0 (``structures/quantization/backend_config/*.py``) writes fusion and
+    observation patterns in torch 1.13's reversed nested tuple format
+    (``(nn.ReLU, (nn.BatchNorm2d, nn.Conv2d))``) as ``BackendPatternConfig(pattern)``;
+    torch >= 2.0 reads that argument in forward order, so no conv+bn(+relu) pattern ever
+    matches and fusion fails with "Incorrect types for input modules: ReLU and Conv2d".
+    Re-register every tuple pattern as ``_pattern_complex_format`` (torch's name for the
+    old format) and take the fuser from torch's own table, in the same order (the
+    ``reverse_sequential_wrapper2`` stand-in of ``_torch_ao_for_mmrazor`` does not swap its
+    modules). Remove when MMRazor writes patterns for torch 2.x."""
+    from torch.ao.quantization.backend_config import BackendConfig
+    for key, backend_config in list(mapping.BackendConfigs.items()):
+        if backend_config is None or getattr(backend_config, '_mmkd_patterns', False):
+            continue
+        fixed = BackendConfig(backend_config.name)
+        for config in backend_config.configs:
+            if isinstance(config.pattern, tuple):
+                pattern, config.pattern = config.pattern, None
+                config._pattern_complex_format = pattern
+                if config.fuser_method is not None:
+                    config.fuser_method = _forward_order_fuser(pattern, config.fuser_method)
+            fixed.set_backend_pattern_config(config)
+        fixed._mmkd_patterns = True
+        mapping.BackendConfigs[key] = fixed
+
+
+def _mmrazor_fuse_fx_keyword(native_quantizer) -> None:
+    """MMRazor 1.0.0 (``models/quantizers/native_quantizer.py``) calls
+    ``_fuse_fx(graph_module=...)``; torch 2.0 renamed that argument ``model`` ("_fuse_fx()
+    got an unexpected keyword argument 'graph_module'"). Remove when MMRazor calls it with
+    the torch 2.x name."""
+    fuse_fx = native_quantizer._fuse_fx
+    if getattr(fuse_fx, '_mmkd_keyword', False):
+        return
+
+    def _fuse_fx(graph_module=None, is_qat=False, **kwargs):
+        return fuse_fx(kwargs.pop('model', graph_module), is_qat, **kwargs)
+
+    _fuse_fx._mmkd_keyword = True
+    native_quantizer._fuse_fx = _fuse_fx
+
+
+def _mmrazor_qat_on_torch2() -> None:
+    """Quantization-aware training with MMRazor 1.0.0 on torch 2.x: see the two shims
+    above (checked with torch 2.14.1, tests/test_compat_qat.py)."""
+    _after_import('mmrazor.structures.quantization.backend_config.mapping',
+                  _mmrazor_backend_configs_reversed_patterns)
+    _after_import('mmrazor.models.quantizers.native_quantizer', _mmrazor_fuse_fx_keyword)
+
+
 def apply() -> None:
     """Apply every shim. Safe to call more than once."""
     _numpy_aliases()
@@ -347,3 +458,4 @@ def apply() -> None:
     _diffusers_module_path()
     if importlib.util.find_spec('mmrazor') is not None:
         _torch_ao_for_mmrazor()
+        _mmrazor_qat_on_torch2()

@@ -1,0 +1,197 @@
+"""Logit KD for mmpretrain classifiers, also when the student is an MMRazor compression
+wrapper (a pruned or quantization-aware-trained classifier)."""
+from typing import Dict, List, Optional, Sequence
+
+import torch
+from mmengine.model import BaseModel
+from torch import nn
+
+from mmkd_ext.registry import MODELS
+from ..feature_taps import FeatureTaps
+from ..losses.kd_loss import kd_loss
+from .base import (StudentForwardMixin, TeacherEvalMixin, build_connector,
+                   build_frozen_teacher, build_model)
+from .kd_students import (check_pruning_targets, check_quant_cfg, classifier_of,
+                          is_quantized)
+
+__all__ = ['LogitKD']
+
+_PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
+_TAP_KEYS = {'student', 'teacher', 'connector', 'loss'}
+
+
+@MODELS.register_module()
+class LogitKD(StudentForwardMixin, TeacherEvalMixin, BaseModel):
+    """Logit KD stacked on other efficiency techniques: "On the Orthogonality of Knowledge
+    Distillation with Other Techniques: From an Ensemble Perspective" (arXiv 2009.04120),
+    with Hinton et al.'s loss (arXiv 1503.02531).
+
+    The student is an mmpretrain ``ImageClassifier`` or an MMRazor algorithm around one:
+    ``ItePruneAlgorithm`` (it prunes while this algorithm trains it) or
+    ``MMArchitectureQuant`` (its fake-quantized ``'tensor'`` graph is what trains). The
+    teacher is a frozen full-precision classifier, by default the unpruned / unquantized
+    model. Taking an upstream config and adding a teacher is the whole change::
+
+        model = dict(type='LogitKD', student=<the upstream model dict>,
+                     teacher=<classifier>, teacher_ckpt='teacher.pth')
+
+    One training step: the teacher's logits under ``no_grad``, the student's logits (its
+    own forward, so pruning and fake quantization act), then ``loss_cls`` =
+    ``(1 - alpha)`` x the student head's own loss (label smoothing, mixup scores and other
+    head losses keep working) and ``loss_kd`` = ``alpha T^2 KL(p_t^T || p_s^T)``; feature
+    terms ``loss_<name>`` are added for each entry of ``distill_losses``.
+
+    Note:
+        For a quantization student the ``'tensor'`` graph is trained; ``sync_qparams``
+        (called by MMRazor's QAT loops and on every switch to eval mode) copies its
+        quantization parameters to the ``'predict'`` / ``'loss'`` graphs, whatever source
+        mode the loop names.
+
+    Args:
+        student (dict): Config of the student (classifier or MMRazor wrapper).
+        teacher (dict): Config of the teacher classifier.
+        teacher_ckpt (str, optional): Teacher checkpoint. None only for tests / dry builds.
+        teacher_ckpt_prefix (str, optional): Key prefix taken from the checkpoint (see
+            :func:`load_teacher_weights`). Defaults to None (automatic).
+        temperature (float): T > 0. Defaults to 4.0.
+        alpha (float): Weight of the KD term in [0, 1]; the head loss gets ``1 - alpha``.
+            Defaults to 0.9.
+        distill_losses (dict, optional): Feature terms ``{name: dict(student=TAP,
+            teacher=TAP, connector=CFG, loss=CFG)}`` with the taps of
+            :class:`FeatureDistill`, e.g. ``loss=dict(type='FitNetLoss', mode='l2')``.
+            Student taps are module paths of the network that runs in training (the
+            classifier, or the traced ``qmodels.tensor`` graph of a quantized student).
+        teacher_precision (str): ``'fp32'``, ``'bf16'`` or ``'fp16'`` autocast for the
+            teacher. Defaults to ``'fp32'``.
+        probe_shape (tuple): (C, H, W) of the zero input used at build time to find tapped
+            shapes. Only used with ``distill_losses``. Defaults to (3, 32, 32).
+        data_preprocessor (dict, optional): Used for the student when its config has none.
+        init_cfg (dict, optional): Initialisation of the student and connectors.
+    """
+
+    def __init__(self,
+                 student: dict,
+                 teacher: dict,
+                 teacher_ckpt: Optional[str] = None,
+                 teacher_ckpt_prefix: Optional[str] = None,
+                 temperature: float = 4.0,
+                 alpha: float = 0.9,
+                 distill_losses: Optional[Dict[str, dict]] = None,
+                 teacher_precision: str = 'fp32',
+                 probe_shape: Sequence[int] = (3, 32, 32),
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        if temperature <= 0 or not 0 <= alpha <= 1:
+            raise ValueError(f'temperature must be > 0 and alpha in [0, 1], got {temperature} '
+                             f'and {alpha}')
+        if teacher_precision not in _PRECISIONS:
+            raise ValueError(f'teacher_precision must be one of {tuple(_PRECISIONS)}, '
+                             f'got {teacher_precision!r}')
+        self.temperature, self.alpha = float(temperature), float(alpha)
+        self.teacher_precision = teacher_precision
+        if isinstance(student, dict):
+            check_quant_cfg(student)
+            if data_preprocessor is not None:
+                student = dict(student)
+                student.setdefault('data_preprocessor', data_preprocessor)
+        self.student = build_model(student)
+        check_pruning_targets(self.student)
+        self.teacher = build_frozen_teacher(teacher, teacher_ckpt, teacher_ckpt_prefix)
+        self.data_preprocessor = self.student.data_preprocessor
+        self._check_classes()
+        self._build_feature_terms(dict(distill_losses or {}), tuple(probe_shape))
+
+    @property
+    def head(self) -> nn.Module:
+        """The student classifier's head: its loss and predictions are the student's."""
+        return classifier_of(self.student).head
+
+    @property
+    def architecture(self) -> nn.Module:
+        """The student's float classifier (MMRazor's ``QATValLoop`` validates it too)."""
+        return classifier_of(self.student)
+
+    def _check_classes(self) -> None:
+        ours = getattr(self.head, 'num_classes', None)
+        theirs = getattr(classifier_of(self.teacher).head, 'num_classes', None)
+        if ours is not None and theirs is not None and ours != theirs:
+            raise ValueError(f'the teacher predicts {theirs} classes and the student {ours}; '
+                             f'logit KD needs the same classes: use a teacher with {ours} '
+                             'classes (trained on the student\'s data set)')
+
+    def _student_net(self) -> nn.Module:
+        if is_quantized(self.student):
+            return self.student.qmodels['tensor']
+        return classifier_of(self.student)
+
+    def _build_feature_terms(self, distill_losses: Dict[str, dict], probe_shape) -> None:
+        self._taps = []
+        for name, spec in distill_losses.items():
+            if not isinstance(spec, dict) or not {'student', 'teacher', 'loss'} <= set(spec) \
+                    or set(spec) - _TAP_KEYS:
+                raise ValueError(f'distill_losses[{name!r}] must be a dict with keys student, '
+                                 f'teacher, loss and optionally connector; got {spec!r}')
+            self._taps.append((name, spec['student'], spec['teacher']))
+        self.student_taps = FeatureTaps(self._student_net(), [t[1] for t in self._taps])
+        self.teacher_taps = FeatureTaps(self.teacher, [t[2] for t in self._taps])
+        self.connectors = nn.ModuleDict()
+        self.distill_losses = nn.ModuleDict()
+        if not self._taps:
+            return
+        x = torch.zeros(1, *probe_shape)
+        training = self.student.training
+        self.student.eval()
+        with torch.no_grad(), self.student_taps.record() as s_feats, \
+                self.teacher_taps.record() as t_feats:
+            self._student_logits(x, None)
+            self.teacher(x, mode='tensor')
+        self.student.train(training)
+        for name, s_tap, t_tap in self._taps:
+            spec = distill_losses[name]
+            s_shape, t_shape = s_feats[s_tap].shape, t_feats[t_tap].shape
+            if spec.get('connector') is None and s_shape[1] != t_shape[1]:
+                raise ValueError(f'distill_losses[{name!r}]: {s_shape[1]} student channels vs '
+                                 f'{t_shape[1]} teacher channels; add a connector, e.g. '
+                                 "connector=dict(type='ConvRegressor', kernel_size=1)")
+            self.connectors[name] = nn.Identity() if spec.get('connector') is None else \
+                build_connector(spec['connector'], s_shape[1], t_shape[1],
+                                f'distill_losses[{name!r}]')
+            self.distill_losses[name] = MODELS.build(spec['loss'])
+
+    def _student_logits(self, inputs: torch.Tensor, data_samples) -> torch.Tensor:
+        return self.student(inputs, data_samples, mode='tensor')
+
+    def teacher_forward(self, inputs: torch.Tensor):
+        """Teacher logits (fp32) and its tapped features."""
+        dtype = _PRECISIONS[self.teacher_precision]
+        with torch.no_grad(), torch.autocast(inputs.device.type, dtype=dtype,
+                                             enabled=dtype is not None):
+            with self.teacher_taps.record() as feats:
+                logits = self.teacher(inputs, mode='tensor').float()
+        return logits, {k: v.float() for k, v in feats.items()}
+
+    def loss(self, inputs: torch.Tensor, data_samples: List) -> Dict[str, torch.Tensor]:
+        """(N, C, H, W) batch and its mmpretrain data samples -> dict of ``loss_*``."""
+        teacher_logits, teacher_feats = self.teacher_forward(inputs)
+        with self.student_taps.record() as student_feats:
+            logits = self._student_logits(inputs, data_samples)
+        losses = {
+            'loss_cls': (1 - self.alpha) * self.head._get_loss(logits, data_samples)['loss'],
+            'loss_kd': self.alpha * kd_loss(logits, teacher_logits, self.temperature),
+        }
+        for name, s_tap, t_tap in self._taps:
+            losses[f'loss_{name}'] = self.distill_losses[name](
+                self.connectors[name](student_feats[s_tap]), teacher_feats[t_tap])
+        return losses
+
+    def sync_qparams(self, src_mode: str = 'tensor') -> None:
+        """Copy the trained (``'tensor'``) quantization parameters to the other graphs."""
+        if is_quantized(self.student):
+            self.student.sync_qparams('tensor')
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        if not mode:
+            self.sync_qparams()
+        return self

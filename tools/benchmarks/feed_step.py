@@ -6,9 +6,11 @@ For each K, on the same networks, batch and machine:
   feed        mmkd_ext.FEED's train step: the same teachers and student, plus one
               translator per teacher and the factor loss
   feed-fast   FEED with the fast-teacher options (bf16 autocast, channels-last teachers)
+  trans       the K translators and factor losses alone, forward and backward, on features
+              of the tapped shapes: work the method needs that the floor leaves out
 All variants are timed in turn (interleaved, round robin); the medians and the ratios
-``feed / floor`` and ``feed-fast / floor`` are printed. ``feed - floor`` is the translators'
-and the losses' cost, which the floor leaves out.
+``feed / floor``, ``feed / (floor + trans)`` (what FEED costs beyond the work it needs) and
+``feed-fast / floor`` are printed.
 
     python tools/benchmarks/feed_step.py [--depth 20] [--width 16] [--teachers 1 2 3 4]
         [--batch 64] [--size 32] [--channels 3] [--classes 100] [--steps 20] [--warmup 2]
@@ -63,6 +65,21 @@ def floor_step(args, model, data):
     return step
 
 
+def translator_step(model, data):
+    """FEED's translators and feature losses alone, forward and backward."""
+    inputs = model.data_preprocessor(data, True)['inputs']
+    with torch.no_grad(), model.student_taps.record() as recorded:
+        teacher_feats, _ = model.teacher_forward(inputs)
+        model.student.extract_feat(inputs)
+    student_feat = recorded[model.student_tap].detach().requires_grad_()
+
+    def step():
+        sum(model.feat_loss(translator(student_feat), teacher_feats[name])
+            for name, translator in model.translators.items()).backward()
+
+    return step
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--depth', type=int, default=20)
@@ -84,16 +101,19 @@ def main():
         steps[f'floor K={k}'] = floor_step(args, model, data)
         steps[f'feed K={k}'] = lambda m=model, o=optim: m.train_step(data, o)
         steps[f'feed-fast K={k}'] = lambda m=fast, o=fast_optim: m.train_step(data, o)
+        steps[f'trans K={k}'] = translator_step(model, data)
     median = interleaved_medians(steps, args.steps, args.warmup)
 
     print(f'\nCIFAR ResNet-{args.depth} (width {args.width}) student and teachers, batch '
           f'{args.batch}, {args.channels}x{args.size}x{args.size}, {args.classes} classes, '
           f'median of {args.steps} interleaved steps, {torch.get_num_threads()} threads')
-    print('| K | floor s | feed s | feed / floor | feed-fast s | feed-fast / floor |')
-    print('|---|---------|--------|--------------|-------------|-------------------|')
+    print('| K | floor s | trans s | feed s | feed / floor | feed / (floor + trans) '
+          '| feed-fast s | feed-fast / floor |')
+    print('|---|---|---|---|---|---|---|---|')
     for k in args.teachers:
-        f, d, q = (median[f'{v} K={k}'] for v in ('floor', 'feed', 'feed-fast'))
-        print(f'| {k} | {f:7.3f} | {d:6.3f} | {d / f:12.3f} | {q:11.3f} | {q / f:17.3f} |')
+        f, t, d, q = (median[f'{v} K={k}'] for v in ('floor', 'trans', 'feed', 'feed-fast'))
+        print(f'| {k} | {f:.3f} | {t:.3f} | {d:.3f} | {d / f:.3f} | {d / (f + t):.3f} '
+              f'| {q:.3f} | {q / f:.3f} |')
 
 
 if __name__ == '__main__':

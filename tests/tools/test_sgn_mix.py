@@ -1,0 +1,70 @@
+"""tools/sgn_mix.py on a tiny trained checkpoint: one mix, a grid, and the errors a user
+meets (unknown domain, negative entries, unreadable image, a checkpoint of another model)."""
+import importlib.util
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from tests.models._sgn import write_tiny_run
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+spec = importlib.util.spec_from_file_location('sgn_mix', osp.join(REPO, 'tools', 'sgn_mix.py'))
+sgn_mix = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sgn_mix)
+
+
+@pytest.fixture(scope='module')
+def run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp('sgn_cli')
+    config, ckpt = write_tiny_run(folder)
+    image = str(folder / 'photo.jpg')
+    cv2.imwrite(image, np.random.default_rng(0).integers(0, 256, (26, 35, 3), dtype=np.uint8))
+    return config, ckpt, image
+
+
+def test_one_mix_and_a_grid(run, tmp_path, capsys):
+    config, ckpt, image = run
+    assert sgn_mix.main([config, ckpt, image, '--mix', 'vangogh=0.3,ukiyoe=0.2,photo=0.5',
+                         '--out', str(tmp_path)]) == 0
+    out = tmp_path / 'photo_photo0.5_vangogh0.3_ukiyoe0.2.png'
+    assert capsys.readouterr().out.strip().splitlines()[-1] == str(out)
+    assert cv2.imread(str(out)).shape == (24, 32, 3)
+    grid = str(tmp_path / 'grid.png')
+    assert sgn_mix.main([config, ckpt, image, image, '--grid', '--size', '16', '--out', grid,
+                         '--mixes', 'photo=1; vangogh=2,photo=-1', '--allow-extrapolation']) == 0
+    assert cv2.imread(grid).shape == (2 * 16 + 4, 3 * 16 + 2 * 4, 3)
+
+
+@pytest.mark.parametrize('args, message', [
+    (['--mix', 'monet=1'], "unknown domain 'monet' in the mix; the model mixes ['photo', "
+                           "'vangogh', 'ukiyoe']"),
+    (['--mix', 'vangogh=1.5,photo=-0.5'], 'negative mix entry photo=-0.5'),
+    (['--grid', '--mixes', 'photo=1;ukiyo=1'], "unknown domain 'ukiyo'"),
+])
+def test_bad_mixes(run, args, message, capsys):
+    config, ckpt, image = run
+    assert sgn_mix.main([config, ckpt, image, *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bad_files(run, tmp_path, capsys):
+    config, ckpt, image = run
+    broken = tmp_path / 'broken.png'
+    broken.write_bytes(b'\x89PNG truncated')
+    assert sgn_mix.main([config, ckpt, str(broken), '--mix', 'photo=1']) == 2
+    assert f"cannot read image '{broken}'" in capsys.readouterr().err
+    other = str(tmp_path / 'classifier.pth')
+    torch.save({'state_dict': {'backbone.conv1.weight': torch.zeros(1)}}, other)
+    assert sgn_mix.main([config, other, image, '--mix', 'photo=1']) == 2
+    assert 'does not hold the generator of this config' in capsys.readouterr().err
+
+
+def test_needs_one_of_mix_and_grid(run):
+    config, ckpt, image = run
+    with pytest.raises(SystemExit):
+        sgn_mix.main([config, ckpt, image])
+    with pytest.raises(SystemExit):
+        sgn_mix.main([config, ckpt, image, '--mix', 'photo=1', '--grid'])

@@ -28,6 +28,12 @@ ONLINE = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_\d+xb\d+-[0-9k]+_[
 # translation (SGN): method-term+term_generator, `sgn-vangogh+style_resnet-c64b9_...`
 TRANSLATION = re.compile(
     r'^[a-z0-9]+(-[a-z0-9]+(\+[a-z0-9]+)*)?_[a-z]+-c\d+b\d+_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+# a compressed or regularised student (KD orthogonality): the model, then what was done to
+# it, `resnet8-l1prune50`, `resnet8-lsq8bit`, `resnet8-w8-ls01`, alone or after a teacher
+CLS_COMPRESSED = rf'{CLS}(-[a-z0-9]+)+'
+COMPRESSED_DISTILL = re.compile(
+    rf'^[a-z0-9]+_{CLS}_{CLS_COMPRESSED}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+COMPRESSED_SINGLE = re.compile(rf'^{CLS_COMPRESSED}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 
 SHRINK = {'mid_channels': 8, 'num_blocks': 2, 'num_groups': 2, 'squeeze_factor': 4}
 # CIFAR ResNets (mmkd_ext.CIFARResNet) keep their widths and lose blocks
@@ -45,7 +51,7 @@ def shrink(cfg):
             elif key == 'depth' and str(cfg.get('type', '')).endswith('CIFARResNet'):
                 cfg[key] = CIFAR_RESNET_DEPTH
             elif key in ('teacher_ckpt', 'teacher_ckpts', 'init_cfg', 'pretrained',
-                         'vgg_checkpoint'):
+                         'vgg_checkpoint', 'float_checkpoint'):
                 cfg[key] = None
             elif key == 'style_image':
                 cfg[key] = STYLE_IMAGE
@@ -65,7 +71,8 @@ def test_name_follows_the_grammar(path):
     name = osp.basename(path)
     assert (DISTILL.match(name) or SINGLE.match(name) or SHORT.match(name)
             or CLS_DISTILL.match(name) or CLS_SINGLE.match(name) or ONLINE.match(name)
-            or TRANSLATION.match(name)), name
+            or TRANSLATION.match(name) or COMPRESSED_DISTILL.match(name)
+            or COMPRESSED_SINGLE.match(name)), name
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))

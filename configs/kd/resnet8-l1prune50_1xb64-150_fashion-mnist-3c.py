@@ -1,0 +1,58 @@
+# MMRazor's own L1-norm channel pruning recipe, unchanged in kind, applied to the study's
+# ResNet-8 teacher: every channel unit keeps 50% of its channels (the smallest-L1 filters
+# go), pruned at the first iteration, then the pruned sub-model is fine-tuned for 150
+# iterations. No KD: the baseline of kd_resnet8_resnet8-l1prune50_1xb64-150_fashion-mnist-3c.py.
+# List the channel units of another network with
+#   python -c "from mmkd_ext.models.algorithms.kd_students import ...": see configs/kd/README.md
+_base_ = [
+    'mmrazor::pruning/mmcls/l1-norm/l1-norm_resnet34_8xb32_in1k_a.py',
+    '../_base_/datasets/fashion_mnist_3c_upstream.py'
+]
+default_scope = 'mmkd_ext'
+# the unpruned model: resnet8_1xb64-1k_fashion-mnist-3c.py, seed 0
+float_checkpoint = 'checkpoints/kd/resnet8_1xb64-1k_fashion-mnist-3c.pth'
+keep_ratio = 0.5
+pruned_units = [
+    'backbone.conv1_(0, 16)_16',  # stem + layer1 shortcut
+    'backbone.layer1.0.conv1_(0, 16)_16',
+    'backbone.layer2.0.conv1_(0, 32)_32',
+    'backbone.layer2.0.conv2_(0, 32)_32',  # layer2 shortcut
+    'backbone.layer3.0.conv1_(0, 64)_64',
+    'backbone.layer3.0.conv2_(0, 64)_64',  # layer3 shortcut
+]
+model = dict(
+    architecture=dict(
+        _delete_=True,
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(type='mmkd_ext.CIFARResNet', depth=8, in_channels=3, base_channels=16),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=64),
+        init_cfg=dict(type='Pretrained', checkpoint=float_checkpoint)),
+    mutator_cfg=dict(
+        parse_cfg=dict(
+            type='ChannelAnalyzer', demo_input=(1, 3, 28, 28), tracer_type='BackwardTracer')),
+    target_pruning_ratio=dict(_delete_=True, **{unit: keep_ratio for unit in pruned_units}))
+
+data_preprocessor = _base_.fm3c_data_preprocessor
+train_dataloader = _base_.fm3c_train_dataloader
+val_dataloader = _base_.fm3c_val_dataloader
+test_dataloader = _base_.fm3c_val_dataloader
+val_evaluator = _base_.fm3c_evaluator
+test_evaluator = _base_.fm3c_evaluator
+
+max_iters = 150
+train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=max_iters,
+                 val_interval=max_iters)
+optim_wrapper = dict(
+    _delete_=True,
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4, nesterov=True))
+param_scheduler = dict(
+    _delete_=True, type='CosineAnnealingLR', by_epoch=False, T_max=max_iters, eta_min=0)
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=50),
+    checkpoint=dict(
+        _delete_=True, type='CheckpointHook', by_epoch=False, interval=max_iters,
+        max_keep_ckpts=1, save_last=True))
+log_processor = dict(by_epoch=False, window_size=50)

@@ -12,6 +12,8 @@ from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
 from torch import nn
 
+from mmkd_ext.models.algorithms.sgn import parse_terms
+from mmkd_ext.models.losses.perceptual_style_loss import read_rgb_image
 from mmkd_ext.registry import MODELS
 
 __all__ = ['parse_mix', 'default_mixes', 'mix_label', 'read_image', 'center_square',
@@ -98,19 +100,7 @@ def read_image(image: Union[str, np.ndarray], size: Optional[int] = None) -> np.
     """A path or an (H, W, 3) uint8 RGB array -> RGB array, the shorter side resized to
     ``size`` (area interpolation) when given, cropped to a multiple of 4 (the generator
     downsamples twice)."""
-    if isinstance(image, str):
-        if not osp.isfile(image):
-            raise FileNotFoundError(f'image {image!r} does not exist')
-        img = cv2.imread(image, cv2.IMREAD_COLOR)
-        if img is None:
-            raise ValueError(f'cannot read image {image!r}: not an image OpenCV decodes, or '
-                             'a truncated file')
-        img = img[..., ::-1]
-    elif isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3:
-        img = image
-    else:
-        raise TypeError(f'image must be a path or an (H, W, 3) uint8 RGB array, got '
-                        f'{getattr(image, "shape", type(image).__name__)}')
+    img = read_rgb_image(image)
     if size is not None:
         scale = size / min(img.shape[:2])
         img = cv2.resize(np.ascontiguousarray(img), (max(4, round(img.shape[1] * scale)),
@@ -198,7 +188,6 @@ class SGNMixer:
 
     def __init__(self, config: Union[str, Config], checkpoint: Optional[str] = None,
                  device: str = 'cpu'):
-        from mmkd_ext.models.algorithms.sgn import parse_terms
         cfg = Config.fromfile(config) if isinstance(config, str) else config
         model = cfg.get('model') or {}
         if 'generator' not in model or 'terms' not in model:

@@ -73,9 +73,6 @@ def write_tiny_run(folder) -> tuple:
     init_default_scope('mmkd_ext')
     model = MODELS.build(Config.fromfile(config).model)
     model.init_weights()
-    with torch.no_grad():  # gates that respond to s visibly (N(0, 0.02) barely does)
-        for param in model.generator.gates.parameters():
-            param.normal_(0, 0.5)
     model.train_step(tiny_raw_batch(), tiny_optim(model))  # fills the pools
     checkpoint = osp.join(str(folder), 'iter_2.pth')
     torch.save(dict(meta=dict(iter=2), state_dict=model.state_dict()), checkpoint)

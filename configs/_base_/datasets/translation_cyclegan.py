@@ -3,7 +3,8 @@
 # trainA the paintings, trainB the photos. SGN's source domain is the photos of
 # vangogh2photo; each painter's domain is its set's trainA. Images are resized so that the
 # shorter side is `load_size`, then randomly cropped to `crop_size` and flipped, per domain.
-# A config with other domains rebuilds the pipeline from the per-image steps below.
+_base_ = ['./translation_demo.py']
+
 data_root = 'data/cyclegan'
 data_prefix = dict(photo='vangogh2photo/trainB', vangogh='vangogh2photo/trainA',
                    ukiyoe='ukiyoe2photo/trainA', monet='monet2photo/trainA')
@@ -11,33 +12,18 @@ domains = ['photo', 'vangogh']
 load_size = 286
 crop_size = 256
 
-load = dict(type='LoadImageFromFile', color_type='color', channel_order='rgb',
-            imdecode_backend='cv2')
-resize = dict(type='mmagic.Resize', scale=(load_size, -1), keep_ratio=True,
-              interpolation='bicubic')
-crop = dict(type='mmagic.Crop', crop_size=(crop_size, crop_size), random_crop=True)
-flip = dict(type='mmagic.Flip', direction='horizontal')
-img_keys = [f'img_{d}' for d in domains]
-train_pipeline = [
-    *[dict(load, key=k) for k in img_keys],
-    dict(resize, keys=img_keys),
-    dict(crop, keys=img_keys),
-    dict(flip, keys=img_keys),
-    dict(type='mmagic.PackInputs', keys=img_keys),
+per_image = [
+    dict(_base_.per_image[0], scale=(load_size, -1), interpolation='bicubic'),
+    dict(_base_.per_image[1], crop_size=(crop_size, crop_size)),
+    _base_.per_image[2],
 ]
+img_keys = [f'img_{d}' for d in domains]
+train_pipeline = [*[dict(_base_.load, key=k) for k in img_keys],
+                  *[dict(t, keys=img_keys) for t in per_image], dict(_base_.pack, keys=img_keys)]
 train_dataloader = dict(
-    batch_size=4,
     num_workers=4,
     persistent_workers=True,
-    drop_last=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(type='UnpairedMultiDomainDataset', data_root=data_root, domains=domains,
-                 data_prefix=data_prefix, pipeline=train_pipeline))
+    dataset=dict(data_root=data_root, domains=domains, data_prefix=data_prefix,
+                 pipeline=train_pipeline))
 # mmagic's TransFID / TransIS need Inception weights: add them as val_evaluator where they
 # can be downloaded (SGN's `predict` gives `fake_{term}` for each term alone).
-val_dataloader = None
-val_evaluator = None
-val_cfg = None
-test_dataloader = None
-test_evaluator = None
-test_cfg = None

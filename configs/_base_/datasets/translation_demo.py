@@ -1,9 +1,11 @@
 # Demo translation data (build it with `python tools/prepare_data.py translation`):
 # photos (the source domain, 75 for training; 11 more held out in photo_test/), 9 Van Gogh
 # paintings and 9 ukiyo-e prints, unpaired. Each image is resized so that its shorter side
-# is `load_size`, then a random `crop_size` crop is taken, independently per domain.
-# A config with other domains rebuilds the pipeline from the per-image steps below:
-#   pipeline=[*[dict(_base_.load, key=k) for k in keys], dict(_base_.resize, keys=keys), ...]
+# is `load_size`, then a random `crop_size` crop is taken and flipped, per domain.
+# A config with other domains rebuilds the pipeline from the steps below:
+#   keys = [f'img_{d}' for d in domains]
+#   train_pipeline = [*[dict(_base_.load, key=k) for k in keys],
+#                     *[dict(t, keys=keys) for t in _base_.per_image], dict(_base_.pack, keys=keys)]
 data_root = 'data/translation'
 domains = ['photo', 'vangogh', 'ukiyoe']
 load_size = 128
@@ -11,18 +13,15 @@ crop_size = 64
 
 load = dict(type='LoadImageFromFile', color_type='color', channel_order='rgb',
             imdecode_backend='cv2')
-resize = dict(type='mmagic.Resize', scale=(load_size, -1), keep_ratio=True,
-              interpolation='area')
-crop = dict(type='mmagic.Crop', crop_size=(crop_size, crop_size), random_crop=True)
-flip = dict(type='mmagic.Flip', direction='horizontal')
-img_keys = [f'img_{d}' for d in domains]
-train_pipeline = [
-    *[dict(load, key=k) for k in img_keys],
-    dict(resize, keys=img_keys),
-    dict(crop, keys=img_keys),
-    dict(flip, keys=img_keys),
-    dict(type='mmagic.PackInputs', keys=img_keys),
+per_image = [
+    dict(type='mmagic.Resize', scale=(load_size, -1), keep_ratio=True, interpolation='area'),
+    dict(type='mmagic.Crop', crop_size=(crop_size, crop_size), random_crop=True),
+    dict(type='mmagic.Flip', direction='horizontal'),
 ]
+pack = dict(type='mmagic.PackInputs')
+img_keys = [f'img_{d}' for d in domains]
+train_pipeline = [*[dict(load, key=k) for k in img_keys],
+                  *[dict(t, keys=img_keys) for t in per_image], dict(pack, keys=img_keys)]
 train_dataloader = dict(
     batch_size=4,
     num_workers=2,

@@ -49,7 +49,10 @@ class SGNGenerator(BaseModule):
 
     Note:
         The gate widths are not given in the paper's text: ``W_c s`` and ``FC1`` default
-        to the gated channel count (``embed_channels``, ``hidden_channels``).
+        to the gated channel count (``embed_channels``, ``hidden_channels``). The
+        convolutions get CycleGAN's ``N(0, 0.02)`` initialisation; the gates keep PyTorch's
+        default ``Linear`` initialisation: with ``N(0, 0.02)`` they start almost constant
+        (``sigmoid(~0)``) and ``s`` reaches the output only after many iterations.
 
     Args:
         num_terms (int): Entries n of ``s`` (one per loss term / domain).
@@ -121,15 +124,19 @@ class SGNGenerator(BaseModule):
         return h
 
     def init_weights(self) -> None:
-        """``N(0, gain)`` weights and zero biases for every conv and linear layer, gates
-        included (mmagic's ``generation_init_weights`` with ``'normal'``, which cannot run
-        under a parent's ``BaseModule.init_weights`` in mmagic 1.2.0 / mmengine 0.10.7)."""
+        """``N(0, gain)`` weights and zero biases for the convolutions (mmagic's
+        ``generation_init_weights`` with ``'normal'``, which cannot run under a parent's
+        ``BaseModule.init_weights`` in mmagic 1.2.0 / mmengine 0.10.7); PyTorch's default
+        for the gates."""
         if self.init_cfg.get('type') == 'Pretrained':
             super().init_weights()
             return
-        for module in self.modules():
-            if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        for module in self.body.modules():
+            if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
                 nn.init.normal_(module.weight, 0.0, self.init_cfg.get('gain', 0.02))
                 if module.bias is not None:
                     nn.init.zeros_(module.bias)
+        for module in self.gates.modules():
+            if isinstance(module, nn.Linear):
+                module.reset_parameters()
         self._is_init = True

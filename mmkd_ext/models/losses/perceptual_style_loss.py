@@ -13,7 +13,10 @@ from torchvision.models.vgg import cfgs, make_layers
 
 from mmkd_ext.registry import MODELS
 
-__all__ = ['gram_matrix', 'content_loss', 'style_loss', 'PerceptualStyleLoss', 'VGG16_LAYERS']
+__all__ = [
+    'gram_matrix', 'content_loss', 'style_loss', 'PerceptualStyleLoss', 'VGG16_LAYERS',
+    'read_rgb_image'
+]
 
 #: ReLU outputs of torchvision's ``vgg16().features`` by name -> index.
 VGG16_LAYERS = {'relu1_2': 3, 'relu2_2': 8, 'relu3_3': 15, 'relu4_3': 22}
@@ -48,23 +51,24 @@ def style_loss(fake_feats: Sequence[torch.Tensor], style_grams: Sequence[torch.T
     return total
 
 
-def _read_style_image(style_image: Union[str, np.ndarray]) -> np.ndarray:
-    """A path (any format OpenCV reads) or an (H, W, 3) uint8 RGB array -> RGB array."""
-    if isinstance(style_image, np.ndarray):
-        img = style_image
-    elif isinstance(style_image, str):
-        if not osp.isfile(style_image):
-            raise FileNotFoundError(f'style image {style_image!r} does not exist')
-        img = cv2.imread(style_image, cv2.IMREAD_COLOR)
+def read_rgb_image(image: Union[str, np.ndarray], what: str = 'image') -> np.ndarray:
+    """A path (any format OpenCV reads) or an (H, W, 3) uint8 RGB array -> RGB array;
+    errors name the file and call it ``what``."""
+    if isinstance(image, np.ndarray):
+        img = image
+    elif isinstance(image, str):
+        if not osp.isfile(image):
+            raise FileNotFoundError(f'{what} {image!r} does not exist')
+        img = cv2.imread(image, cv2.IMREAD_COLOR)
         if img is None:
-            raise ValueError(f'cannot read style image {style_image!r}: not an image OpenCV '
-                             'decodes (png, jpg, webp, bmp, tif...) or a truncated file')
+            raise ValueError(f'cannot read {what} {image!r}: not an image OpenCV decodes '
+                             '(png, jpg, webp, bmp, tif...) or a truncated file')
         img = img[..., ::-1]
     else:
-        raise TypeError(f'style_image must be a path or an RGB uint8 array, got '
-                        f'{type(style_image).__name__}')
+        raise TypeError(f'{what} must be a path or an RGB uint8 array, got '
+                        f'{type(image).__name__}')
     if img.ndim != 3 or img.shape[2] != 3 or img.dtype != np.uint8:
-        raise ValueError(f'style image must be (H, W, 3) uint8 RGB, got {img.shape} {img.dtype}')
+        raise ValueError(f'{what} must be (H, W, 3) uint8 RGB, got {img.shape} {img.dtype}')
     return np.ascontiguousarray(img)
 
 
@@ -152,7 +156,7 @@ class PerceptualStyleLoss(nn.Module):
         self.vgg.eval().requires_grad_(False)
         self.register_buffer('mean', torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), False)
         self.register_buffer('std', torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), False)
-        img = _read_style_image(style_image)
+        img = read_rgb_image(style_image, 'style image')
         if style_size is not None:
             scale = style_size / min(img.shape[:2])
             img = cv2.resize(img, (round(img.shape[1] * scale), round(img.shape[0] * scale)),

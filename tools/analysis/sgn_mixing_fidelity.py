@@ -1,0 +1,262 @@
+#!/usr/bin/env python
+"""How faithfully a trained SGN follows its sym-parameter: a domain classifier's view.
+
+1. Train a small CNN to tell the domains apart (photo / vangogh / ukiyoe by default) on
+   random crops of real images: the training photos and all but ``--holdout-paintings``
+   paintings per painter. Its accuracy is measured on the held-out photos and paintings
+   (four quadrant crops per image, probabilities averaged).
+2. Translate each held-out photo (shorter side ``--size``, central square) under every mix
+   of a simplex grid (step ``--step``), classify the outputs the same way.
+3. Report, per domain, Spearman's rank correlation between the ``s`` entry and the
+   classifier's probability of that domain over all (photo, mix) pairs, and the mean
+   probability of each pure mix's own domain; write grids and a JSON of everything.
+
+Example (the numbers of configs/sgn/README.md)::
+
+    python tools/analysis/sgn_mixing_fidelity.py \\
+        configs/sgn/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo.py \\
+        work_dirs/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo/iter_2000.pth \\
+        --out configs/sgn
+"""
+import argparse
+import glob
+import itertools
+import json
+import os
+import os.path as osp
+import statistics
+import sys
+import time
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import mmkd_ext  # noqa: F401  (compat shims before mm* packages)
+from mmkd_ext.apis.sgn_mix import (SGNMixer, center_square, default_mixes, mix_grid,
+                                   read_image, tile_grid, translate)
+
+IMG_EXT = ('.png', '.jpg', '.jpeg', '.webp', '.bmp')
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Mixing fidelity of a trained SGN, seen by a '
+                                     'domain classifier trained on real crops.')
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--data', default='data/translation', help='one folder per domain, '
+                        'plus <source>_test with the held-out source images')
+    parser.add_argument('--size', type=int, default=128, help='shorter side of every image')
+    parser.add_argument('--crop', type=int, default=64, help='classifier input size')
+    parser.add_argument('--holdout-paintings', type=int, default=2,
+                        help='paintings per painter kept from the classifier (last by name)')
+    parser.add_argument('--classifier-iters', type=int, default=800)
+    parser.add_argument('--step', type=float, default=0.25, help='simplex grid step')
+    parser.add_argument('--grid-photos', type=int, default=2, help='rows of the mix grid')
+    parser.add_argument('--train-work-dir', help='the SGN run: report its time per iteration')
+    parser.add_argument('--out', default='work_dirs/sgn_mixing_fidelity')
+    parser.add_argument('--seed', type=int, default=0)
+    return parser.parse_args(argv)
+
+
+def load_folder(folder: str, size: int) -> List[np.ndarray]:
+    paths = sorted(p for p in glob.glob(osp.join(folder, '*')) if p.lower().endswith(IMG_EXT))
+    if not paths:
+        raise FileNotFoundError(f'no images in {folder} (python tools/prepare_data.py '
+                                'translation builds data/translation)')
+    return [read_image(p, size) for p in paths]
+
+
+class DomainClassifier(nn.Module):
+    """Four conv-BN-ReLU-maxpool stages (16, 32, 64, 64 channels), global pooling, linear."""
+
+    def __init__(self, num_classes: int):
+        super().__init__()
+        layers, c_in = [], 3
+        for c_out in (16, 32, 64, 64):
+            layers += [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+                       nn.ReLU(inplace=True), nn.MaxPool2d(2)]
+            c_in = c_out
+        self.features = nn.Sequential(*layers)
+        self.head = nn.Linear(c_in, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x).mean((2, 3)))
+
+
+def to_tensor(imgs: Sequence[np.ndarray]) -> torch.Tensor:
+    """RGB uint8 crops -> (N, 3, H, W) in [-1, 1]."""
+    return torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float() / 127.5 - 1
+
+
+def random_crop(img: np.ndarray, crop: int, rng: np.random.Generator) -> np.ndarray:
+    y = rng.integers(0, img.shape[0] - crop + 1)
+    x = rng.integers(0, img.shape[1] - crop + 1)
+    out = img[y:y + crop, x:x + crop]
+    return out[:, ::-1] if rng.random() < 0.5 else out
+
+
+def train_classifier(pools: List[List[np.ndarray]], crop: int, iters: int,
+                     rng: np.random.Generator) -> nn.Module:
+    """Balanced batches of 16 random crops per domain; Adam 1e-3, cosine decay."""
+    net = DomainClassifier(len(pools))
+    optim = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(optim, iters)
+    labels = torch.arange(len(pools)).repeat_interleave(16)
+    net.train()
+    for _ in range(iters):
+        crops = [random_crop(pool[rng.integers(len(pool))], crop, rng)
+                 for pool in pools for _ in range(16)]
+        loss = F.cross_entropy(net(to_tensor(crops)), labels)
+        optim.zero_grad()
+        loss.backward()
+        optim.step()
+        sched.step()
+    return net.eval()
+
+
+@torch.no_grad()
+def domain_probs(net: nn.Module, img: np.ndarray, crop: int) -> np.ndarray:
+    """Mean softmax over the four quadrant crops of the image's central square."""
+    img = center_square(img)
+    half = img.shape[0] // 2
+    quads = [img[y:y + half, x:x + half] for y in (0, half) for x in (0, half)]
+    x = F.interpolate(to_tensor(quads), size=(crop, crop), mode='area')
+    return net(x).softmax(1).mean(0).numpy()
+
+
+def simplex_grid(n: int, step: float) -> List[np.ndarray]:
+    k = round(1 / step)
+    return [np.array(c, dtype=np.float32) / k
+            for c in itertools.product(range(k + 1), repeat=n) if sum(c) == k]
+
+
+def spearman(a: Sequence[float], b: Sequence[float]) -> float:
+    from scipy.stats import spearmanr
+    return float(spearmanr(a, b).statistic)
+
+
+def time_per_iter(work_dir: str) -> Dict[str, float]:
+    """Median and mean of the logged ``time`` (seconds per iteration) of a run."""
+    times = []
+    for path in glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')):
+        with open(path) as f:
+            times += [json.loads(line)['time'] for line in f if '"time"' in line]
+    if not times:
+        raise FileNotFoundError(f'no */vis_data/scalars.json with "time" under {work_dir}')
+    return dict(median_s=statistics.median(times), mean_s=statistics.fmean(times),
+                logged_windows=len(times))
+
+
+def save_png(path: str, rgb: np.ndarray) -> int:
+    """A 256-colour palette PNG (small enough for a README); returns its size in bytes."""
+    from PIL import Image
+    Image.fromarray(rgb).quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
+    return os.path.getsize(path)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    start = time.time()
+    mixer = SGNMixer(args.config, args.checkpoint)
+    names, source = mixer.names, mixer.source_domain
+    domains = [n for n in names if osp.isdir(osp.join(args.data, n))]
+    if source not in domains or len(domains) < 2:
+        raise SystemExit(f'{args.data} needs a folder per term among {names}')
+    real = {d: load_folder(osp.join(args.data, d), args.size) for d in domains}
+    held_photos = load_folder(osp.join(args.data, f'{source}_test'), args.size)
+    k = args.holdout_paintings
+    train_pools = [real[d] if d == source else real[d][:-k] for d in domains]
+    held = [(held_photos if d == source else real[d][-k:]) for d in domains]
+
+    net = train_classifier(train_pools, args.crop, args.classifier_iters, rng)
+    per_image = {d: [domain_probs(net, img, args.crop) for img in imgs]
+                 for d, imgs in zip(domains, held)}
+    accuracy = {d: float(np.mean([p.argmax() == i for p in per_image[d]]))
+                for i, d in enumerate(domains)}
+
+    col = {d: names.index(d) for d in domains}
+    records = []
+    for s in simplex_grid(len(names), args.step):
+        for i, img in enumerate(held_photos):
+            p = domain_probs(net, translate(mixer.generator, center_square(img),
+                                            torch.from_numpy(s)), args.crop)
+            records.append(dict(photo=i, s=s.tolist(), p=p.tolist()))
+    rho = {d: spearman([r['s'][col[d]] for r in records], [r['p'][j] for r in records])
+           for j, d in enumerate(domains)}
+    pure = {}
+    for j, d in enumerate(domains):
+        ps = [r['p'][j] for r in records if r['s'][col[d]] == 1.0]
+        pure[d] = dict(mean=float(np.mean(ps)), std=float(np.std(ps)),
+                       argmax_share=float(np.mean([np.argmax(r['p']) == j for r in records
+                                                   if r['s'][col[d]] == 1.0])))
+    extrapolation = {}
+    for d in domains:
+        if d == source:
+            continue
+        s = torch.zeros(len(names))
+        s[col[d]] = 1.5
+        ps = [domain_probs(net, translate(mixer.generator, center_square(img), s),
+                           args.crop)[domains.index(d)] for img in held_photos]
+        extrapolation[d] = float(np.mean(ps))
+
+    os.makedirs(args.out, exist_ok=True)
+    stem = osp.join(args.out, 'sgn_cpu')
+    grid_bytes = save_png(f'{stem}_mix_grid.png', mix_grid(
+        mixer.generator, held_photos[:args.grid_photos],
+        [mixer.s(m) for m in default_mixes(names)], names))
+    sweep_bytes = None
+    if len(names) == 3:  # rows: the second term's weight, columns: the third's
+        steps = round(1 / args.step)
+        rows = []
+        for r in range(steps + 1):
+            row = []
+            for c in range(steps + 1):
+                s = torch.tensor([steps - r - c, r, c], dtype=torch.float32) / steps
+                row.append(translate(mixer.generator, center_square(held_photos[0]), s)
+                           if r + c <= steps else None)
+            blank = np.full_like(row[0], 255)
+            rows.append([t if t is not None else blank for t in row])
+        sweep_bytes = save_png(f'{stem}_simplex_sweep.png', tile_grid(rows))
+
+    result = dict(
+        config=args.config, checkpoint=args.checkpoint, names=names, domains=domains,
+        size=args.size, crop=args.crop, step=args.step, seed=args.seed,
+        classifier=dict(iters=args.classifier_iters,
+                        train_images={d: len(p) for d, p in zip(domains, train_pools)},
+                        heldout_images={d: len(h) for d, h in zip(domains, held)},
+                        heldout_accuracy=accuracy,
+                        heldout_mean_probs={d: np.mean(per_image[d], 0).tolist()
+                                            for d in domains}),
+        spearman=rho, pure_mix=pure, extrapolation_1p5=extrapolation,
+        pairs=len(records), grids=dict(mix_grid_bytes=grid_bytes, sweep_bytes=sweep_bytes),
+        seconds=round(time.time() - start, 1), records=records)
+    if args.train_work_dir:
+        result['train_time_per_iter'] = time_per_iter(args.train_work_dir)
+    with open(f'{stem}_mixing_fidelity.json', 'w') as f:
+        json.dump(result, f, indent=1)
+
+    print(f'classifier accuracy on held-out images: '
+          + ', '.join(f'{d} {accuracy[d]:.2f} ({len(h)})' for d, h in zip(domains, held)))
+    print(f'{len(records)} (photo, mix) pairs, simplex step {args.step}')
+    print('| domain | Spearman rho (s entry vs p) | p(own domain) at the pure mix | argmax '
+          'share | p at 1.5x |')
+    print('|---|---|---|---|---|')
+    for d in domains:
+        ext = f'{extrapolation[d]:.3f}' if d in extrapolation else '-'
+        print(f'| {d} | {rho[d]:.3f} | {pure[d]["mean"]:.3f} +- {pure[d]["std"]:.3f} | '
+              f'{pure[d]["argmax_share"]:.2f} | {ext} |')
+    if 'train_time_per_iter' in result:
+        t = result['train_time_per_iter']
+        print(f'SGN training: {t["median_s"]:.3f} s/iter median, {t["mean_s"]:.3f} mean')
+    print(f'wrote {stem}_mixing_fidelity.json, {stem}_mix_grid.png ({grid_bytes} B), '
+          f'{stem}_simplex_sweep.png ({sweep_bytes} B) in {result["seconds"]} s')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

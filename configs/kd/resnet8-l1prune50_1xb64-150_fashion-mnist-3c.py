@@ -2,8 +2,9 @@
 # ResNet-8 teacher: every channel unit keeps 50% of its channels (the smallest-L1 filters
 # go), pruned at the first iteration, then the pruned sub-model is fine-tuned for 150
 # iterations. No KD: the baseline of kd_resnet8_resnet8-l1prune50_1xb64-150_fashion-mnist-3c.py.
-# List the channel units of another network with
-#   python -c "from mmkd_ext.models.algorithms.kd_students import ...": see configs/kd/README.md
+# Unit names are MMRazor's (`<first layer>_(start, end)_<channels>`); under LogitKD a key that
+# matches no unit stops the build with the list of the network's units (MMRazor alone skips
+# such a key silently).
 _base_ = [
     'mmrazor::pruning/mmcls/l1-norm/l1-norm_resnet34_8xb32_in1k_a.py',
     '../_base_/datasets/fashion_mnist_3c_upstream.py'

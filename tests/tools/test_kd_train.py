@@ -126,7 +126,6 @@ def test_qat_with_kd_trains_validates_quantized_resumes_and_exports(tiny):
 @pytest.mark.parametrize('config, head', [
     ('kd_resnet8_shufflenetv2-w05_1xb64-300_fashion-mnist-3c.py', 'loss_cls'),
     ('kd_resnet8_resnet8-w8-ls01_1xb64-300_fashion-mnist-3c.py', 'loss_cls'),
-    ('kd_resnet8_resnet8-w8-mixup02_1xb64-300_fashion-mnist-3c.py', 'loss_cls'),
 ])
 def test_cheap_and_regularised_students_with_kd(tiny, config, head):
     name = config.split('_')[2]

@@ -63,6 +63,9 @@ def check_quant_cfg(cfg: dict) -> None:
     if name not in known:
         raise ValueError(f'quantizer type {quantizer.get("type")!r} is not an MMRazor '
                          f'quantizer; valid: {known}')
+    modes = getattr(RAZOR_MODELS.get(name), 'support_a_modes', None)
+    if not isinstance(modes, property):  # AcademicQuantizer: a per-op qconfig_mapping
+        return
     qconfig = quantizer.get('global_qconfig') or {}
     missing = [k for k in _QCONFIG_KEYS if not isinstance(qconfig.get(k), dict)]
     if missing:
@@ -86,8 +89,8 @@ def check_quant_cfg(cfg: dict) -> None:
                 raise ValueError(f'{who}_{part} type {type_name!r} is not registered in '
                                  f'MMRazor; valid: {choices}')
     a_observer = str(qconfig['a_observer']['type'])
-    if 'PerChannel' in a_observer:
-        supported = RAZOR_MODELS.get(name).support_a_modes.fget(None)
+    if 'PerChannel' in a_observer and 'per_channel' not in modes.fget(None):
+        supported = modes.fget(None)
         raise ValueError(f'a_observer {a_observer!r} quantizes activations per channel, '
                          f'which {name} does not support; activation modes: '
                          f'{[supported] if isinstance(supported, str) else list(supported)}')
@@ -157,9 +160,3 @@ def model_size(model: nn.Module, weight_bits: Optional[int] = None) -> Dict[str,
             bits += (p.numel() * weight_bits + 32 * p.shape[0]) if quantized else 32 * p.numel()
     return {'params': params, 'size_kb': bits / 8 / 1024}
 
-
-def float_logits(graph: nn.Module, inputs: torch.Tensor) -> torch.Tensor:
-    """Logits of a deployable model from :func:`deploy_model`."""
-    out = graph(inputs, None, 'tensor') if hasattr(graph, 'graph') else graph(
-        inputs, mode='tensor')
-    return out

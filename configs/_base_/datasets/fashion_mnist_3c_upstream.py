@@ -4,21 +4,20 @@
 # names its settings `fm3c_*`, each carrying `_delete_=True` to replace the upstream value:
 #   _base_ = ['mmrazor::...', '../_base_/datasets/fashion_mnist_3c_upstream.py']
 #   train_dataloader = _base_.fm3c_train_dataloader
-fm3c_data_root = 'data/fashion_mnist'
 fm3c_data_preprocessor = dict(
     _delete_=True, type='mmpretrain.ClsDataPreprocessor', num_classes=10,
     mean=[72.94] * 3, std=[90.02] * 3)  # 3 entries: the gray channel broadcast to 3
+fm3c_dataset = dict(
+    type='mmpretrain.FashionMNIST', data_root='data/fashion_mnist', data_prefix='raw',
+    download=False)
 fm3c_train_dataloader = dict(
     _delete_=True,
     batch_size=64,
     num_workers=0,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(
-        type='mmpretrain.FashionMNIST',
-        data_root=fm3c_data_root,
-        data_prefix='raw',
+        **fm3c_dataset,
         split='train',
-        download=False,
         pipeline=[
             dict(type='mmpretrain.RandomCrop', crop_size=28, padding=2),
             dict(type='mmpretrain.RandomFlip', prob=0.5, direction='horizontal'),
@@ -30,11 +29,6 @@ fm3c_val_dataloader = dict(
     num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='mmpretrain.FashionMNIST',
-        data_root=fm3c_data_root,
-        data_prefix='raw',
-        split='test',
-        test_mode=True,
-        download=False,
+        **fm3c_dataset, split='test', test_mode=True,
         pipeline=[dict(type='mmpretrain.PackInputs')]))
 fm3c_evaluator = dict(_delete_=True, type='mmpretrain.Accuracy', topk=(1, ))

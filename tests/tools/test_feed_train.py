@@ -1,5 +1,10 @@
 """FEED through tools/train.py with a real mmengine Runner: K = 2 tiny teachers, tiny
 Fashion-MNIST-shaped data, 2 iterations, resume, and the extracted student."""
+import os.path as osp
+import re
+import shutil
+import sys
+
 import pytest
 import torch
 
@@ -64,9 +69,8 @@ def test_extracted_student_loads_strictly_into_a_plain_classifier(trained):
 def test_teachers_are_scored_once_as_plain_classifiers_would_be(trained):
     """TeacherValidationHook: each teacher's top-1 in the first validation's log line and
     scalars, equal to the checkpoint evaluated alone; not repeated afterwards."""
-    import json
     import glob
-    import os.path as osp
+    import json
 
     from mmpretrain.datasets import FashionMNIST
     from mmpretrain.structures import DataSample
@@ -96,3 +100,25 @@ def test_teachers_are_scored_once_as_plain_classifiers_would_be(trained):
         expected = 100.0 * sum(int(p.pred_label) == y for p, y in zip(preds, labels)) / len(labels)
         assert vals[0][f'teacher/{name}/accuracy/top1'] == pytest.approx(expected)
     assert 'teacher t1: teacher/t1/accuracy/top1' in latest_log(str(work_dir))
+
+
+@pytest.mark.skipif(shutil.which('torchrun', path=osp.dirname(sys.executable)) is None,
+                    reason='torchrun is not installed')
+def test_two_processes_with_gloo(tmp_path, monkeypatch):
+    """tools/dist_train.sh CONFIG 2: FEED with K = 2 under mmengine's DDP wrapper on CPU."""
+    from tests.tools._tiny_sr import run_script
+    from tests.tools.test_dist import _free_port
+    data = make_fashion_data(str(tmp_path / 'fashion'))
+    config = write_config(str(tmp_path / 'feed.py'),
+                          cls_config(feed_model(make_teacher_ckpts(str(tmp_path))), data))
+    work_dir = str(tmp_path / 'work')
+    monkeypatch.setenv('PORT', str(_free_port()))
+    proc = run_script(['tools/dist_train.sh', config, '2', '--work-dir', work_dir])
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    log = latest_log(work_dir)
+    assert 'Distributed training: True' in log
+    assert re.search(r'Iter\(train\) \[2/2\].*loss_feed_t1: [\d.]+.*loss_feed_t2: [\d.]+', log)
+    state = torch.load(osp.join(work_dir, 'iter_2.pth'), map_location='cpu',
+                       weights_only=True)['state_dict']
+    assert any(k.startswith('student.backbone.') for k in state)
+    assert any(k.startswith('translators.t2.') for k in state)

@@ -3,13 +3,16 @@
 
 1. Train a small CNN to tell the domains apart (photo / vangogh / ukiyoe by default) on
    random crops of real images: the training photos and all but ``--holdout-paintings``
-   paintings per painter. Its accuracy is measured on the held-out photos and paintings
-   (four quadrant crops per image, probabilities averaged).
+   paintings per painter; one classifier per ``--seeds`` entry. Its accuracy is measured on
+   the held-out photos and paintings (four quadrant crops per image, probabilities averaged).
 2. Translate each held-out photo (shorter side ``--size``, central square) under every mix
-   of a simplex grid (step ``--step``), classify the outputs the same way.
+   of a simplex grid (step ``--step``) and under each painter alone at 1.5; classify the
+   outputs the same way.
 3. Report, per domain, Spearman's rank correlation between the ``s`` entry and the
-   classifier's probability of that domain over all (photo, mix) pairs, and the mean
-   probability of each pure mix's own domain; write grids and a JSON of everything.
+   classifier's probability of that domain over all (photo, mix) pairs of the grid, the
+   mean probability of each pure mix's own domain (and how often it is the argmax), and
+   that probability at 1.5; mean +- std over the classifiers. Writes grids and a JSON of
+   every probability.
 
 Example (the numbers of configs/sgn/README.md)::
 
@@ -57,7 +60,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--grid-photos', type=int, default=2, help='rows of the mix grid')
     parser.add_argument('--train-work-dir', help='the SGN run: report its time per iteration')
     parser.add_argument('--out', default='work_dirs/sgn_mixing_fidelity')
-    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--name', default='sgn_cpu', help='prefix of the files written')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
+                        help='one classifier per seed; the table gives mean +- std')
     return parser.parse_args(argv)
 
 
@@ -157,10 +162,38 @@ def save_png(path: str, rgb: np.ndarray) -> int:
     return os.path.getsize(path)
 
 
+def classifier_view(net: nn.Module, crop: int, domains: List[str], held: List[list],
+                    outputs: List[dict], col: Dict[str, int]) -> dict:
+    """One classifier's held-out accuracy, and how its probabilities follow ``s``."""
+    per_image = [[domain_probs(net, img, crop) for img in imgs] for imgs in held]
+    accuracy = {d: float(np.mean([p.argmax() == j for p in per_image[j]]))
+                for j, d in enumerate(domains)}
+    probs = [domain_probs(net, o['img'], crop) for o in outputs]
+    simplex = [(o, p) for o, p in zip(outputs, probs) if o['grid']]
+    rho, pure, extrapolation = {}, {}, {}
+    for j, d in enumerate(domains):
+        rho[d] = spearman([o['s'][col[d]] for o, _ in simplex], [p[j] for _, p in simplex])
+        own = [p for o, p in simplex if o['s'][col[d]] == 1.0]
+        pure[d] = dict(mean=float(np.mean([p[j] for p in own])),
+                       std=float(np.std([p[j] for p in own])),
+                       argmax_share=float(np.mean([p.argmax() == j for p in own])))
+        ext = [p[j] for o, p in zip(outputs, probs) if o['s'][col[d]] > 1.0]
+        if ext:
+            extrapolation[d] = float(np.mean(ext))
+    return dict(heldout_accuracy=accuracy, spearman=rho, pure_mix=pure,
+                extrapolation_1p5=extrapolation,
+                heldout_mean_probs={d: np.mean(per_image[j], 0).tolist()
+                                    for j, d in enumerate(domains)},
+                records=[dict(photo=o['photo'], s=o['s'], p=p.tolist())
+                         for o, p in zip(outputs, probs)])
+
+
+def mean_std(values: Sequence[float]) -> str:
+    return f'{np.mean(values):.3f} +- {np.std(values):.3f}'
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    torch.manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
     start = time.time()
     mixer = SGNMixer(args.config, args.checkpoint)
     names, source = mixer.names, mixer.source_domain
@@ -172,40 +205,29 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     k = args.holdout_paintings
     train_pools = [real[d] if d == source else real[d][:-k] for d in domains]
     held = [(held_photos if d == source else real[d][-k:]) for d in domains]
-
-    net = train_classifier(train_pools, args.crop, args.classifier_iters, rng)
-    per_image = {d: [domain_probs(net, img, args.crop) for img in imgs]
-                 for d, imgs in zip(domains, held)}
-    accuracy = {d: float(np.mean([p.argmax() == i for p in per_image[d]]))
-                for i, d in enumerate(domains)}
-
     col = {d: names.index(d) for d in domains}
-    records = []
-    for s in simplex_grid(len(names), args.step):
-        for i, img in enumerate(held_photos):
-            p = domain_probs(net, translate(mixer.generator, center_square(img),
-                                            torch.from_numpy(s)), args.crop)
-            records.append(dict(photo=i, s=s.tolist(), p=p.tolist()))
-    rho = {d: spearman([r['s'][col[d]] for r in records], [r['p'][j] for r in records])
-           for j, d in enumerate(domains)}
-    pure = {}
-    for j, d in enumerate(domains):
-        ps = [r['p'][j] for r in records if r['s'][col[d]] == 1.0]
-        pure[d] = dict(mean=float(np.mean(ps)), std=float(np.std(ps)),
-                       argmax_share=float(np.mean([np.argmax(r['p']) == j for r in records
-                                                   if r['s'][col[d]] == 1.0])))
-    extrapolation = {}
-    for d in domains:
-        if d == source:
-            continue
-        s = torch.zeros(len(names))
-        s[col[d]] = 1.5
-        ps = [domain_probs(net, translate(mixer.generator, center_square(img), s),
-                           args.crop)[domains.index(d)] for img in held_photos]
-        extrapolation[d] = float(np.mean(ps))
+
+    # the SGN outputs: every held-out photo under every simplex-grid mix, and each
+    # non-source term alone at 1.5 (extrapolation)
+    mixes = [(s, True) for s in simplex_grid(len(names), args.step)]
+    for d in domains[1:]:
+        ext = np.zeros(len(names), np.float32)
+        ext[col[d]] = 1.5
+        mixes.append((ext, False))
+    outputs = [dict(photo=i, s=s.tolist(), grid=on_grid,
+                    img=translate(mixer.generator, center_square(img), torch.from_numpy(s)))
+               for s, on_grid in mixes for i, img in enumerate(held_photos)]
+
+    views = {}
+    for seed in args.seeds:
+        torch.manual_seed(seed)
+        net = train_classifier(train_pools, args.crop, args.classifier_iters,
+                               np.random.default_rng(seed))
+        views[seed] = classifier_view(net, args.crop, domains, held, outputs, col)
+    pairs = sum(o['grid'] for o in outputs)
 
     os.makedirs(args.out, exist_ok=True)
-    stem = osp.join(args.out, 'sgn_cpu')
+    stem = osp.join(args.out, args.name)
     grid_bytes = save_png(f'{stem}_mix_grid.png', mix_grid(
         mixer.generator, held_photos[:args.grid_photos],
         [mixer.s(m) for m in default_mixes(names)], names))
@@ -225,34 +247,36 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     result = dict(
         config=args.config, checkpoint=args.checkpoint, names=names, domains=domains,
-        size=args.size, crop=args.crop, step=args.step, seed=args.seed,
+        size=args.size, crop=args.crop, step=args.step, seeds=args.seeds, pairs=pairs,
         classifier=dict(iters=args.classifier_iters,
                         train_images={d: len(p) for d, p in zip(domains, train_pools)},
-                        heldout_images={d: len(h) for d, h in zip(domains, held)},
-                        heldout_accuracy=accuracy,
-                        heldout_mean_probs={d: np.mean(per_image[d], 0).tolist()
-                                            for d in domains}),
-        spearman=rho, pure_mix=pure, extrapolation_1p5=extrapolation,
-        pairs=len(records), grids=dict(mix_grid_bytes=grid_bytes, sweep_bytes=sweep_bytes),
-        seconds=round(time.time() - start, 1), records=records)
+                        heldout_images={d: len(h) for d, h in zip(domains, held)}),
+        per_seed=views, grids=dict(mix_grid_bytes=grid_bytes, sweep_bytes=sweep_bytes),
+        seconds=round(time.time() - start, 1))
     if args.train_work_dir:
         result['train_time_per_iter'] = time_per_iter(args.train_work_dir)
     with open(f'{stem}_mixing_fidelity.json', 'w') as f:
         json.dump(result, f, indent=1)
 
-    print(f'classifier accuracy on held-out images: '
-          + ', '.join(f'{d} {accuracy[d]:.2f} ({len(h)})' for d, h in zip(domains, held)))
-    print(f'{len(records)} (photo, mix) pairs, simplex step {args.step}')
+    seeds = list(views.values())
+    print(f'classifier seeds {args.seeds}; held-out images: '
+          + ', '.join(f'{d} {len(h)}' for d, h in zip(domains, held)))
+    print('held-out accuracy (mean +- std over seeds): ' + ', '.join(
+        f'{d} {mean_std([v["heldout_accuracy"][d] for v in seeds])}' for d in domains))
+    print(f'{pairs} (photo, mix) pairs on the simplex grid, step {args.step}')
     print('| domain | Spearman rho (s entry vs p) | p(own domain) at the pure mix | argmax '
-          'share | p at 1.5x |')
+          'share at the pure mix | p(own domain) at 1.5 |')
     print('|---|---|---|---|---|')
     for d in domains:
-        ext = f'{extrapolation[d]:.3f}' if d in extrapolation else '-'
-        print(f'| {d} | {rho[d]:.3f} | {pure[d]["mean"]:.3f} +- {pure[d]["std"]:.3f} | '
-              f'{pure[d]["argmax_share"]:.2f} | {ext} |')
+        ext = (mean_std([v['extrapolation_1p5'][d] for v in seeds])
+               if d in seeds[0]['extrapolation_1p5'] else '-')
+        print(f'| {d} | {mean_std([v["spearman"][d] for v in seeds])} | '
+              f'{mean_std([v["pure_mix"][d]["mean"] for v in seeds])} | '
+              f'{mean_std([v["pure_mix"][d]["argmax_share"] for v in seeds])} | {ext} |')
     if 'train_time_per_iter' in result:
         t = result['train_time_per_iter']
-        print(f'SGN training: {t["median_s"]:.3f} s/iter median, {t["mean_s"]:.3f} mean')
+        print(f'SGN training: {t["median_s"]:.3f} s/iter median, {t["mean_s"]:.3f} mean '
+              f'over {t["logged_windows"]} logged windows')
     print(f'wrote {stem}_mixing_fidelity.json, {stem}_mix_grid.png ({grid_bytes} B), '
           f'{stem}_simplex_sweep.png ({sweep_bytes} B) in {result["seconds"]} s')
     return 0

@@ -19,7 +19,7 @@ def tiny_case(tmp_path):
     data = make_sr_data(str(tmp_path / 'data'), num=4)
     cfg = sr_config(distill_model(make_teacher_ckpt(str(tmp_path / 'teacher.pth'))), data)
     config = write_config(str(tmp_path / 'tiny.py'), cfg)
-    return fault_inject.Case(config, batch=2, rtol=0)
+    return fault_inject.Case(config, batch=2)
 
 
 def _train(config: str, work_dir: str, name: str) -> None:

@@ -24,7 +24,10 @@ nan: a weight (a teacher's when there is one, else the first network's) is set t
     terms that went bad and the last good checkpoint.
 dist: 2 processes x batch B against 1 process x batch 2B, same samples in the same order
     (random augmentations replaced by fixed crops); the per-iteration loss terms (the mean
-    over the two processes) must agree within the case's tolerance.
+    over the two processes) must agree within ``DIST_RTOL``. Networks with BatchNorm are
+    compared with every BatchNorm layer in eval mode (both settings then compute the same
+    function; SyncBatchNorm needs GPUs) and, for the record, in train mode too, where each
+    process normalises its own B samples.
 
 Adding a config is one line in ``CASES``. Writes ``report_<command>.json`` into the work
 directory (default ``work_dirs/fault_inject``).
@@ -36,6 +39,7 @@ import os
 import os.path as osp
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -48,24 +52,28 @@ HERE = osp.dirname(osp.abspath(__file__))
 
 
 class Case(NamedTuple):
-    """A shipped config and what makes it CPU-scale; ``rtol`` is the ``dist`` tolerance
-    (relative, per loss term and iteration), ``batch`` the per-process batch B."""
+    """A shipped config, the per-process batch B of the ``dist`` check, whether its networks
+    use BatchNorm, and whether its ``dist`` curves can be compared at all."""
     config: str
     batch: int
-    rtol: float
+    batchnorm: bool = False
+    comparable: bool = True
 
 
-#: One line per config. BatchNorm networks get a looser ``dist`` tolerance: each process
-#: normalises its own B samples (SyncBatchNorm needs GPUs), one process all 2B.
+#: One line per config. SGN draws each sample's mix s from torch's generator, seeded alike
+#: in every process: 2 x B draws differ from 1 x 2B, so its curves are not compared.
 CASES: Dict[str, Case] = {
-    'lsfd': Case('configs/lsfd/lsfd_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py', 4, 1e-4),
-    'fitnet': Case('configs/fitnet/fitnet_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py', 4,
-                   1e-4),
+    'lsfd': Case('configs/lsfd/lsfd_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py', 4),
+    'fitnet': Case('configs/fitnet/fitnet_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py', 4),
     'feed': Case('configs/feed/feed_2xresnet8-w8_resnet8-w8_1xb64-1k_fashion-mnist.py', 16,
-                 5e-2),
-    'afd': Case('configs/afd/afd_2xresnet8-w8_1xb64-1k_fashion-mnist.py', 16, 5e-2),
+                 batchnorm=True),
+    'afd': Case('configs/afd/afd_2xresnet8-w8_1xb64-1k_fashion-mnist.py', 16, batchnorm=True),
+    'sgn': Case('configs/sgn/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo.py', 2,
+                comparable=False),
 }
-DEFAULT_CASES = ['lsfd', 'feed', 'afd']
+#: ``dist`` tolerance: relative difference per loss term and iteration.
+DIST_RTOL = 1e-4
+DEFAULT_CASES = ['lsfd', 'feed', 'afd', 'sgn']
 
 ITER_LINE = re.compile(r'Iter\(train\) \[\s*(\d+)/(\d+)\]')
 #: Environment of a run whose checkpoint write must stop half way (see ``_stall_saves``).
@@ -122,15 +130,20 @@ def _register_hook() -> None:
 
     @HOOKS.register_module(force=True)
     class FaultProbeHook(Hook):
-        """Records each process's loss terms (``losses_rank{r}.json``) and, with
-        ``nan_at``, sets one weight to NaN before that iteration (1-based)."""
+        """Records each process's loss terms (``losses_rank{r}.json``); with ``nan_at``,
+        sets one weight to NaN before that iteration (1-based); with ``bn_eval``, keeps
+        every BatchNorm layer in eval mode (running statistics instead of the batch's)."""
 
         priority = 'VERY_HIGH'
 
-        def __init__(self, nan_at: Optional[int] = None):
-            self.nan_at, self.rows = nan_at, []
+        def __init__(self, nan_at: Optional[int] = None, bn_eval: bool = False):
+            self.nan_at, self.bn_eval, self.rows = nan_at, bn_eval, []
 
         def before_train_iter(self, runner, batch_idx, data_batch=None):
+            if self.bn_eval:  # after the loop's model.train() of this iteration
+                for module in runner.model.modules():
+                    if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                        module.eval()
             if self.nan_at is not None and runner.iter + 1 == self.nan_at:
                 model = runner.model.module if is_model_wrapper(runner.model) else runner.model
                 params = list(model.named_parameters())
@@ -192,9 +205,9 @@ def stand_in_teachers(cfg, folder: str) -> Dict[str, object]:
 
 
 def _fixed_crops(pipeline: list) -> list:
-    """The train pipeline without random choices: a paired random crop becomes centre
-    crops of the same sizes (LR: the GT size / the ``scale`` that ``SetValues`` sets),
-    random crops, flips and transposes are dropped."""
+    """The train pipeline without random choices: random crops become centre crops of the
+    same sizes (a paired one: LR = GT size / the ``scale`` that ``SetValues`` sets), other
+    random transforms (flips, transposes, padded crops) are dropped."""
     scale, out = 1, []
     for t in pipeline:
         kind = t['type'].split('.')[-1]
@@ -206,6 +219,8 @@ def _fixed_crops(pipeline: list) -> list:
             out += [dict(type=scope + 'Crop', keys=['gt'], crop_size=(gt, gt), random_crop=False),
                     dict(type=scope + 'Crop', keys=['img'], crop_size=(gt // scale, ) * 2,
                          random_crop=False)]
+        elif t.get('random_crop'):  # mmagic.Crop(random_crop=True)
+            out.append(dict(t, random_crop=False))
         elif not ('Random' in kind or 'Flip' in kind):
             out.append(t)
     return out
@@ -213,7 +228,7 @@ def _fixed_crops(pipeline: list) -> list:
 
 def derive_config(case: Case, folder: str, iters: int, batch: Optional[int] = None,
                   fixed_crops: bool = False, upstream_hook: bool = False,
-                  nan_at: Optional[int] = None) -> str:
+                  nan_at: Optional[int] = None, bn_eval: bool = False) -> str:
     """Write ``folder/config.py``: the CPU-scale, deterministic version of ``case``."""
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(REPO, case.config))
@@ -233,7 +248,7 @@ def derive_config(case: Case, folder: str, iters: int, batch: Optional[int] = No
         train_cfg=dict(max_iters=iters, val_interval=10**9),
         default_hooks=dict(logger=dict(interval=1), checkpoint=checkpoint),
         log_processor=dict(window_size=1),
-        custom_hooks=[dict(type='FaultProbeHook', nan_at=nan_at)],
+        custom_hooks=[dict(type='FaultProbeHook', nan_at=nan_at, bn_eval=bn_eval)],
         custom_imports=dict(imports=['fault_inject'], allow_failed_imports=False),
         randomness=dict(seed=0, deterministic=True),
     )
@@ -317,14 +332,32 @@ def checkpoint_state(work_dir: str) -> dict:
     return state
 
 
+def _tensors(value, prefix: str = '') -> Dict[str, object]:
+    """Flatten a state dict whose extra states hold dicts / lists of tensors."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            out.update(_tensors(v, f'{prefix}{k}.'))
+        return out
+    if isinstance(value, (list, tuple)):
+        return _tensors(dict(enumerate(value)), prefix)
+    return {prefix[:-1]: value}
+
+
 def compare_weights(path_a: str, path_b: str) -> dict:
     import torch
-    a = torch.load(path_a, map_location='cpu')['state_dict']
-    b = torch.load(path_b, map_location='cpu')['state_dict']
+    a = _tensors(torch.load(path_a, map_location='cpu')['state_dict'])
+    b = _tensors(torch.load(path_b, map_location='cpu')['state_dict'])
     if set(a) != set(b):
-        return dict(identical=False, reason='different keys')
-    diffs = [(k, (a[k].double() - b[k].double()).abs().max().item()) for k in a
-             if a[k].numel() and not torch.equal(a[k], b[k])]
+        return dict(identical=False, reason=f'different keys: {sorted(set(a) ^ set(b))[:5]}')
+    diffs = []
+    for k, x in a.items():
+        if not isinstance(x, torch.Tensor):
+            if x != b[k]:
+                diffs.append((k, float('nan')))
+        elif not torch.equal(x, b[k]):
+            diffs.append((k, (x.double() - b[k].double()).abs().max().item()
+                          if x.shape == b[k].shape else float('inf')))
     return dict(identical=not diffs, tensors=len(a), differing=len(diffs),
                 max_abs_diff=max((d for _, d in diffs), default=0.0))
 
@@ -334,6 +367,7 @@ def run_kill(name: str, case: Case, root: str, iters: int, kills: int, rng: rand
     folder = osp.join(root, name)
     config = derive_config(case, folder, iters, batch=None, upstream_hook=upstream_hook)
     ref_dir, run_dir = osp.join(folder, 'reference'), osp.join(folder, 'killed')
+    shutil.rmtree(run_dir, ignore_errors=True)  # a previous harness run's
     if not osp.exists(osp.join(ref_dir, f'iter_{iters}.pth')):
         finish(launch(config, ref_dir), f'{name} reference run')
     saves = list(range(2, iters, 2))
@@ -378,24 +412,40 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run_dist(name: str, case: Case, root: str, iters: int, batch: Optional[int]) -> dict:
-    batch = batch or case.batch
-    folder = osp.join(root, name)
+def _compare_runs(case: Case, folder: str, iters: int, batch: int, bn_eval: bool) -> dict:
     curves = {}
     for procs, b in ((1, 2 * batch), (2, batch)):
-        sub = osp.join(folder, f'{procs}x{b}')
-        config = derive_config(case, sub, iters, batch=b, fixed_crops=True)
+        sub = osp.join(folder, f'{procs}x{b}' + ('_bn-eval' if bn_eval else ''))
+        config = derive_config(case, sub, iters, batch=b, fixed_crops=True, bn_eval=bn_eval)
         env = dict(_env(), PORT=str(_free_port()))
         if not osp.exists(osp.join(sub, 'work', f'losses_rank{procs - 1}.json')):
-            finish(launch(config, osp.join(sub, 'work'), env=env, procs=procs),
-                   f'{name} {procs} process(es)')
+            try:
+                finish(launch(config, osp.join(sub, 'work'), env=env, procs=procs),
+                       f'{procs} process(es)')
+            except RuntimeError as error:  # the first exception a process raised
+                lines = [line for line in str(error).splitlines()
+                         if re.search(r'\w+(Error|Exception): ', line)]
+                return dict(error=(lines or [str(error)])[0][-400:])
         curves[procs] = _losses(osp.join(sub, 'work'), procs)
     rel = [max(abs(a[k] - b[k]) / max(abs(a[k]), 1e-8) for k in a)
            for a, b in zip(curves[1], curves[2])]
-    return dict(config=case.config, batch=batch, iters=iters, rtol=case.rtol,
-                max_rel_diff_per_iter=[float(f'{r:.3g}') for r in rel],
-                within_tolerance=max(rel) <= case.rtol,
+    return dict(max_rel_diff_per_iter=[float(f'{r:.3g}') for r in rel],
                 one_process=curves[1], two_processes=curves[2])
+
+
+def run_dist(name: str, case: Case, root: str, iters: int, batch: Optional[int]) -> dict:
+    batch = batch or case.batch
+    folder = osp.join(root, name)
+    result = dict(config=case.config, batch=batch, iters=iters, rtol=DIST_RTOL)
+    checked = _compare_runs(case, folder, iters, batch, bn_eval=case.batchnorm)
+    result.update(checked)
+    if 'error' not in checked and case.comparable:
+        result['within_tolerance'] = max(checked['max_rel_diff_per_iter']) <= DIST_RTOL
+    if case.batchnorm and 'error' not in checked:  # for the record: per-process statistics
+        train_bn = _compare_runs(case, folder, iters, batch, bn_eval=False)
+        result['batchnorm_train_mode'] = {k: v for k, v in train_bn.items()
+                                          if k not in ('one_process', 'two_processes')}
+    return result
 
 
 def run_nan(name: str, case: Case, root: str, at: int) -> dict:
@@ -432,7 +482,11 @@ def main(argv=None):
     root = osp.abspath(osp.join(args.work_dir, args.command + (
         '_upstream' if args.upstream_hook else '')))
     rng = random.Random(args.seed)
+    path = osp.join(root, f'report_{args.command}.json')
     report = {}
+    if osp.exists(path):  # runs of other cases stay in the report
+        with open(path) as f:
+            report = json.load(f)
     for name in args.cases:
         start = time.time()
         if args.command == 'kill':
@@ -447,9 +501,9 @@ def main(argv=None):
                    if k not in ('kills', 'one_process', 'two_processes')}
         print(f'{name}: {summary}', flush=True)
     os.makedirs(root, exist_ok=True)
-    with open(osp.join(root, f'report_{args.command}.json'), 'w') as f:
+    with open(path, 'w') as f:
         json.dump(report, f, indent=2)
-    print(f'report: {osp.join(root, f"report_{args.command}.json")}')
+    print(f'report: {path}')
 
 
 if __name__ == '__main__':

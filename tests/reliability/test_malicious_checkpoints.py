@@ -11,6 +11,7 @@ import torch
 
 from mmkd_ext.compat import UnsafeCheckpointError
 from mmkd_ext.registry import MODELS
+from tests.models._classifiers import tiny_classifier
 from tests.models._editors import tiny_editor
 from tests.tools._tiny_cls import feed_model
 from tests.tools._tiny_sr import (TOOLS, distill_model, make_sr_data, run_tool_in_process,
@@ -66,6 +67,9 @@ def _sequential_feed(tmp_path, evil):
 
 ENTRY_POINTS = {
     'teacher_ckpt (FeatureDistill)': lambda tmp, evil: MODELS.build(distill_model(evil)),
+    'teacher_ckpt (LogitKD)': lambda tmp, evil: MODELS.build(dict(
+        type='LogitKD', student=tiny_classifier(2), teacher=tiny_classifier(4),
+        teacher_ckpt=evil)),
     'teacher_ckpts (FEED)': lambda tmp, evil: MODELS.build(feed_model(dict(t1=evil, t2=evil))),
     'init_cfg Pretrained': lambda tmp, evil: MODELS.build(dict(
         tiny_editor(16, 2), init_cfg=dict(type='Pretrained', checkpoint=evil))).init_weights(),

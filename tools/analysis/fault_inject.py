@@ -70,10 +70,16 @@ CASES: Dict[str, Case] = {
     'afd': Case('configs/afd/afd_2xresnet8-w8_1xb64-1k_fashion-mnist.py', 16, batchnorm=True),
     'sgn': Case('configs/sgn/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo.py', 2,
                 comparable=False),
+    'kd': Case('configs/kd/kd_resnet8_resnet8-w8_1xb64-300_fashion-mnist-3c.py', 16,
+               batchnorm=True),
+    'kd-prune': Case('configs/kd/kd_resnet8_resnet8-l1prune50_1xb64-150_fashion-mnist-3c.py',
+                     16, batchnorm=True),
+    'kd-qat': Case('configs/kd/kd_resnet8_resnet8-lsq8bit_1xb64-100_fashion-mnist-3c.py', 16,
+                   batchnorm=True),
 }
 #: ``dist`` tolerance: relative difference per loss term and iteration.
 DIST_RTOL = 1e-4
-DEFAULT_CASES = ['lsfd', 'feed', 'afd', 'sgn']
+DEFAULT_CASES = ['lsfd', 'feed', 'afd', 'sgn', 'kd', 'kd-prune', 'kd-qat']
 
 ITER_LINE = re.compile(r'Iter\(train\) \[\s*(\d+)/(\d+)\]')
 #: Environment of a run whose checkpoint write must stop half way (see ``_stall_saves``).

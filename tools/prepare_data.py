@@ -147,7 +147,7 @@ def missing_data_message(path: str) -> str:
                 'data/translation/{photo,photo_test,vangogh,ukiyoe}/.')
     if 'cyclegan' in parts:
         return (f'{path} not found: the CycleGAN sets are not redistributed with mmkd_ext. '
-                'Download vangogh2photo.zip and ukiyoe2photo.zip from '
+                'Download vangogh2photo.zip, ukiyoe2photo.zip and monet2photo.zip from '
                 'http://efrosgans.eecs.berkeley.edu/cyclegan/datasets/ and unzip them into '
                 f'data/cyclegan/ (trainA/testA paintings, trainB/testB photos). To try SGN '
                 f'without them, use the translation-demo config after `{tool} translation`.')

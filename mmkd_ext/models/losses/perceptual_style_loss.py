@@ -77,7 +77,10 @@ def load_vgg16_features(features: nn.Sequential, checkpoint: str) -> None:
     ``checkpoint`` through mmengine's weights-only loader, naming what is wrong if the
     keys do not fit."""
     if not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'VGG16 checkpoint {checkpoint!r} does not exist')
+        raise FileNotFoundError(
+            f'VGG16 checkpoint {checkpoint!r} does not exist: save torchvision\'s ImageNet '
+            'VGG16 there, e.g. torch.save(torchvision.models.vgg16(weights="IMAGENET1K_V1")'
+            '.state_dict(), PATH) on a machine that can download it')
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
     state = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}

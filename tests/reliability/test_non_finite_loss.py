@@ -6,7 +6,6 @@ import pytest
 import torch
 import torch.nn.functional as F
 from mmengine.hooks import Hook
-from torch import nn
 
 from mmkd_ext.engine.hooks import NonFiniteLossError, NonFiniteLossHook
 from tests.conftest import TinyRegressor

@@ -3,6 +3,7 @@
     OMP_NUM_THREADS=1 python tools/analysis/soak.py CONFIG [--iters 3000] [--every 10]
         [--warmup 500] [--val-interval 1000] [--work-dir DIR] [--out soak.json]
         [--cfg-options KEY=VALUE ...]
+    python tools/analysis/soak.py soak.json --summary [--warmup 500]
 
 Runs ``tools/train.py``'s runner in this process with the config's own hooks, data
 loading and checkpoints (``max_iters`` and ``val_interval`` overridden). Every ``--every``
@@ -10,8 +11,9 @@ iterations the resident set size (RSS) of this process and of its data-loading w
 read from ``/proc`` (Linux): ``main`` is this process's RSS, ``total`` the proportional set
 size (PSS, shared pages divided among the sharers) summed over this process and its
 workers. After the run it fits a least-squares line to the samples past
-``--warmup`` iterations and reports its slope in MiB per 1,000 iterations: a leak shows as a
-steady positive slope, allocator noise as a slope near zero.
+``--warmup`` iterations (and one to the last half of them) and reports the slopes in MiB per
+1,000 iterations: a leak shows as a steady positive slope, allocator noise as a slope near
+zero.
 """
 import argparse
 import json
@@ -82,21 +84,25 @@ def slope(points: List[Tuple[float, float]]) -> float:
 
 def summarise(samples: List[Dict[str, float]], warmup: int) -> dict:
     """Slopes (MiB per 1,000 iterations) of the main process's RSS and of the PSS of all
-    processes, over the samples past ``warmup``."""
+    processes, over the samples past ``warmup`` and over the last half of those."""
     late = [s for s in samples if s['iter'] > warmup]
+    half = late[len(late) // 2:]
     out = dict(samples=len(samples), warmup=warmup)
     for key in ('main', 'total'):
         out[f'{key}_at_warmup_mib'] = round(late[0][key], 1) if late else None
         out[f'{key}_final_mib'] = round(samples[-1][key], 1) if samples else None
         out[f'{key}_max_mib'] = round(max(s[key] for s in samples), 1) if samples else None
-        out[f'{key}_slope_mib_per_1k'] = round(
-            1000 * slope([(s['iter'], s[key]) for s in late]), 3)
+        for name, points in (('slope', late), ('slope_last_half', half)):
+            out[f'{key}_{name}_mib_per_1k'] = round(
+                1000 * slope([(s['iter'], s[key]) for s in points]), 3)
     return out
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('config')
+    parser.add_argument('config', help='a config, or with --summary a soak JSON to summarise')
+    parser.add_argument('--summary', action='store_true',
+                        help='print the summary of a soak JSON written earlier (no training)')
     parser.add_argument('--iters', type=int, default=3000)
     parser.add_argument('--every', type=int, default=10, help='sample every N iterations')
     parser.add_argument('--warmup', type=int, default=500,
@@ -110,6 +116,12 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.summary:
+        with open(args.config) as f:
+            saved = json.load(f)
+        saved['summary'].update(summarise(saved['samples'], args.warmup))
+        print(json.dumps(saved['summary'], indent=2))
+        return
     name = osp.splitext(osp.basename(args.config))[0]
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)

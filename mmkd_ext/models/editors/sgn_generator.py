@@ -50,9 +50,10 @@ class SGNGenerator(BaseModule):
     Note:
         The gate widths are not given in the paper's text: ``W_c s`` and ``FC1`` default
         to the gated channel count (``embed_channels``, ``hidden_channels``). The
-        convolutions get CycleGAN's ``N(0, 0.02)`` initialisation; the gates keep PyTorch's
-        default ``Linear`` initialisation: with ``N(0, 0.02)`` they start almost constant
-        (``sigmoid(~0)``) and ``s`` reaches the output only after many iterations.
+        convolutions get CycleGAN's ``N(0, 0.02)`` initialisation; the gates get PyTorch's
+        default ``Linear`` one (``gate_init='default'``), under which ``s`` moves the gates
+        from the first step, or CycleGAN's (``'normal'``), under which the gates start at
+        ``sigmoid(~0)`` for every ``s``. configs/sgn/README.md compares the two.
 
     Args:
         num_terms (int): Entries n of ``s`` (one per loss term / domain).
@@ -64,6 +65,8 @@ class SGNGenerator(BaseModule):
         padding_mode (str): Defaults to ``'reflect'``.
         embed_channels (int, optional): Width of ``W_c s``. Defaults to the gated channels.
         hidden_channels (int, optional): Width of ``FC1``. Defaults to the gated channels.
+        gate_init (str): ``'default'`` (PyTorch's ``Linear`` initialisation) or
+            ``'normal'`` (``N(0, gain)`` as the convolutions). Defaults to ``'default'``.
         init_cfg (dict, optional): ``dict(type='normal', gain=...)`` or a ``'Pretrained'``
             checkpoint. Defaults to ``dict(type='normal', gain=0.02)``.
     """
@@ -78,6 +81,7 @@ class SGNGenerator(BaseModule):
                  padding_mode: str = 'reflect',
                  embed_channels: Optional[int] = None,
                  hidden_channels: Optional[int] = None,
+                 gate_init: str = 'default',
                  init_cfg: Optional[dict] = None):
         init_cfg = dict(type='normal', gain=0.02) if init_cfg is None else init_cfg
         if init_cfg.get('type') not in ('normal', 'Pretrained'):
@@ -87,6 +91,9 @@ class SGNGenerator(BaseModule):
                                  ('base_channels', base_channels, 1)):
             if not isinstance(value, int) or value < low:
                 raise ValueError(f'{name} must be an int >= {low}, got {value!r}')
+        if gate_init not in ('default', 'normal'):
+            raise ValueError(f"gate_init must be 'default' or 'normal', got {gate_init!r}")
+        self.gate_init = gate_init
         if padding_mode not in ('reflect', 'replicate', 'zeros'):
             raise ValueError(f"padding_mode must be 'reflect', 'replicate' or 'zeros', got "
                              f'{padding_mode!r}')
@@ -126,17 +133,18 @@ class SGNGenerator(BaseModule):
     def init_weights(self) -> None:
         """``N(0, gain)`` weights and zero biases for the convolutions (mmagic's
         ``generation_init_weights`` with ``'normal'``, which cannot run under a parent's
-        ``BaseModule.init_weights`` in mmagic 1.2.0 / mmengine 0.10.7); PyTorch's default
-        for the gates."""
+        ``BaseModule.init_weights`` in mmagic 1.2.0 / mmengine 0.10.7); the gates as
+        ``gate_init`` says."""
         if self.init_cfg.get('type') == 'Pretrained':
             super().init_weights()
             return
-        for module in self.body.modules():
-            if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        normal = (nn.Conv2d, nn.ConvTranspose2d) + ((nn.Linear, )
+                                                     if self.gate_init == 'normal' else ())
+        for module in self.modules():
+            if isinstance(module, normal):
                 nn.init.normal_(module.weight, 0.0, self.init_cfg.get('gain', 0.02))
                 if module.bias is not None:
                     nn.init.zeros_(module.bias)
-        for module in self.gates.modules():
-            if isinstance(module, nn.Linear):
+            elif isinstance(module, nn.Linear):
                 module.reset_parameters()
         self._is_init = True

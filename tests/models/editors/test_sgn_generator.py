@@ -35,9 +35,23 @@ def test_s_conditions_the_output_and_extrapolation_is_accepted():
 def test_every_parameter_gets_a_gradient_and_s_one():
     gen = tiny()
     s = torch.tensor([[.2, .3, .5]], requires_grad=True)
-    gen(torch.rand(1, 3, 16, 16), s).sum().backward()
-    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in gen.parameters())
+    out = gen(torch.rand(1, 3, 16, 16), s)
+    (out * torch.randn_like(out)).sum().backward()
+    assert all(p.grad is not None for p in gen.parameters())
+    # (the conv biases in front of InstanceNorm get only rounding noise)
+    assert all(p.grad.abs().sum() > 0 for p in gen.gates.parameters())
     assert s.grad.abs().sum() > 0
+
+
+def test_gate_initialisation():
+    normal = tiny(gate_init='normal', init_cfg=dict(type='normal', gain=0.02))
+    assert abs(float(normal.gates['2'].fc1.weight.std()) - 0.02) < 0.005
+    assert float(normal.gates['2'].fc1.bias.abs().sum()) == 0
+    default = tiny()  # PyTorch's Linear init: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+    bound = 1 / (16 + 16) ** 0.5
+    assert float(default.gates['2'].fc1.weight.abs().max()) <= bound
+    assert float(default.gates['2'].fc1.weight.std()) > 0.05
+    assert abs(float(default.body.model[1].conv.weight.std()) - 0.02) < 0.005
 
 
 def test_gate_formula():
@@ -52,6 +66,7 @@ def test_gate_formula():
     (dict(num_blocks=0), 'num_blocks'),
     (dict(padding_mode='circular'), "'reflect', 'replicate' or 'zeros'"),
     (dict(init_cfg=dict(type='xavier')), "'normal' or 'Pretrained'"),
+    (dict(gate_init='zeros'), "'default' or 'normal'"),
 ])
 def test_bad_options(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -5,7 +5,6 @@ from typing import Dict, Optional, Sequence, Union
 import cv2
 import numpy as np
 import torch
-import torch.nn.functional as F
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import _load_checkpoint
 from torch import nn

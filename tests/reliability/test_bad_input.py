@@ -198,6 +198,19 @@ def afd_step(optim: dict, amp: tuple = (), **kwargs):
     return run
 
 
+def kd_prune_unit(tmp):
+    """The shipped KD + MMRazor pruning config with a unit name that is not in the network."""
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope
+    cfg = Config.fromfile(osp.join(osp.dirname(__file__), '..', '..', 'configs', 'kd',
+                                   'kd_resnet8_resnet8-l1prune50_1xb64-150_fashion-mnist-3c.py'))
+    model = cfg.model.to_dict()
+    model['teacher_ckpt'] = None
+    model['student']['target_pruning_ratio']['backbone.layer9.conv1_(0, 16)_16'] = 0.5
+    with DefaultScope.overwrite_default_scope('mmkd_ext'):
+        MODELS.build(model)
+
+
 SGD = dict(optimizer=dict(type='SGD', lr=0.1))
 SGN_NAMES = ['photo', 'vangogh', 'ukiyoe']
 
@@ -260,6 +273,10 @@ CASES = [
          ValueError, ["distill_losses['body']", 'student, teacher, loss']),
     Case('configs', 'teacher-precision', build(fitnet(teacher_precision='fp8')), ValueError,
          ["'fp8'", "('fp32', 'bf16', 'fp16')"]),
+    Case('configs', 'kd-temperature-alpha',
+         build(dict(type='LogitKD', student=tiny_classifier(2), teacher=tiny_classifier(4),
+                    temperature=0, alpha=2)),
+         ValueError, ['temperature must be > 0 and alpha in [0, 1]', 'got 0 and 2']),
     Case('configs', 'non-finite-action',
          lambda tmp: HOOKS.build(dict(type='NonFiniteLossHook', action='halt')),
          ValueError, ["'halt'", "('stop', 'skip')"]),
@@ -358,6 +375,8 @@ CASES = [
          lambda tmp: parse_terms([dict(kind='adversarial', domain='vangogh', weight=1)],
                                  'photo'),
          ValueError, ["unknown keys ['weight']", "'loss_weight'"]),
+    Case('mixes', 'kd-pruning-unit', kd_prune_unit, ValueError,
+         ["['backbone.layer9.conv1_(0, 16)_16']", "valid units: ['backbone.conv1_(0, 16)_16'"]),
     Case('mixes', 'afd-optim-keys', afd_step(dict(net0=SGD, net1=SGD)), ValueError,
          ["keys ['net0', 'net1']", "['disc0', 'disc1', 'net0', 'net1']"]),
     Case('mixes', 'afd-amp-transfer',

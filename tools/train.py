@@ -114,6 +114,36 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    return add_runtime_guards(cfg)
+
+
+#: The default hooks mmengine's Runner knows by name (a None there removes the hook).
+MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger', 'param_scheduler',
+                          'checkpoint')
+
+
+def add_runtime_guards(cfg: Config) -> Config:
+    """Atomic checkpoints, the NaN/Inf guard and the random-state hook for every config.
+
+    Configs on ``configs/_base_/default_runtime.py`` have them already; configs that inherit
+    another package's runtime (MMRazor's pruning and QAT recipes) get mmengine's
+    ``CheckpointHook`` through that package's scope and no guard. Here an unscoped
+    ``CheckpointHook`` becomes ``mmkd_ext.AtomicCheckpointHook`` (same arguments; an explicit
+    ``mmengine.CheckpointHook`` is kept), and ``non_finite`` / ``random_state`` are added
+    when absent. ``default_hooks.non_finite=None`` (or ``random_state=None``) removes one.
+    """
+    hooks = cfg.get('default_hooks') or ConfigDict()
+    checkpoint = hooks.get('checkpoint', ConfigDict(type='CheckpointHook', interval=1))
+    if isinstance(checkpoint, dict) and checkpoint.get('type') == 'CheckpointHook':
+        checkpoint.pop('_scope_', None)
+        checkpoint.type = 'mmkd_ext.AtomicCheckpointHook'
+    if checkpoint is not None:
+        hooks.checkpoint = checkpoint
+    hooks.setdefault('non_finite', ConfigDict(type='mmkd_ext.NonFiniteLossHook'))
+    hooks.setdefault('random_state', ConfigDict(type='mmkd_ext.RandomStateHook'))
+    for name in [n for n, h in hooks.items() if h is None and n not in MMENGINE_DEFAULT_HOOKS]:
+        hooks.pop(name)
+    cfg.default_hooks = hooks
     return cfg
 
 

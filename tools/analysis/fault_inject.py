@@ -82,6 +82,7 @@ DIST_RTOL = 1e-4
 DEFAULT_CASES = ['lsfd', 'feed', 'afd', 'sgn', 'kd', 'kd-prune', 'kd-qat']
 
 ITER_LINE = re.compile(r'Iter\(train\) \[\s*(\d+)/(\d+)\]')
+EPOCH_LINE = re.compile(r'Epoch\(train\)\s*\[(\d+)\]\[\s*(\d+)/(\d+)\]')
 #: Environment of a run whose checkpoint write must stop half way (see ``_stall_saves``).
 STALL_ENV, MARKER_ENV = 'MMKD_FAULT_STALL_SAVE', 'MMKD_FAULT_MARKER'
 
@@ -232,26 +233,46 @@ def _fixed_crops(pipeline: list) -> list:
     return out
 
 
+def epoch_based(case: Case) -> bool:
+    """Whether the case's training loop counts epochs (MMRazor's QAT loops do)."""
+    from mmengine.config import Config
+    return 'max_epochs' in Config.fromfile(osp.join(REPO, case.config)).train_cfg
+
+
+def checkpoint_name(case: Case, iteration: int) -> str:
+    """The checkpoint written after ``iteration`` (every 2 iterations, see derive_config)."""
+    return f'epoch_{iteration // 2}.pth' if epoch_based(case) else f'iter_{iteration}.pth'
+
+
 def derive_config(case: Case, folder: str, iters: int, batch: Optional[int] = None,
                   fixed_crops: bool = False, upstream_hook: bool = False,
-                  nan_at: Optional[int] = None, bn_eval: bool = False) -> str:
-    """Write ``folder/config.py``: the CPU-scale, deterministic version of ``case``."""
+                  nan_at: Optional[int] = None, bn_eval: bool = False, procs: int = 1) -> str:
+    """Write ``folder/config.py``: the CPU-scale, deterministic version of ``case``, with a
+    checkpoint every 2 iterations (an epoch-based loop gets epochs of 2 iterations: the
+    first ``2 x batch x procs`` training images)."""
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(REPO, case.config))
     model = stand_in_teachers(cfg, osp.join(folder, 'teachers'))
-    dataloader = dict(num_workers=0, persistent_workers=False)
+    dataloader, dataset = dict(num_workers=0, persistent_workers=False), {}
     if batch:
         dataloader['batch_size'] = batch
     if fixed_crops:
-        dataloader['dataset'] = dict(pipeline=_fixed_crops(cfg.train_dataloader.dataset.pipeline))
+        dataset['pipeline'] = _fixed_crops(cfg.train_dataloader.dataset.pipeline)
     checkpoint = dict(interval=2, max_keep_ckpts=1, save_last=True, save_best=None)
+    train_cfg = dict(max_iters=iters, val_interval=10**9)
+    if 'max_epochs' in cfg.train_cfg:
+        dataset['indices'] = 2 * (batch or cfg.train_dataloader.batch_size) * procs
+        checkpoint.update(interval=1, by_epoch=True)
+        train_cfg = dict(max_epochs=iters // 2)
+    if dataset:
+        dataloader['dataset'] = dataset
     if upstream_hook:
         checkpoint['type'] = 'mmengine.CheckpointHook'
     values = dict(
         _base_=osp.join(REPO, case.config),
         model=model,
         train_dataloader=dataloader,
-        train_cfg=dict(max_iters=iters, val_interval=10**9),
+        train_cfg=train_cfg,
         default_hooks=dict(logger=dict(interval=1), checkpoint=checkpoint),
         log_processor=dict(window_size=1),
         custom_hooks=[dict(type='FaultProbeHook', nan_at=nan_at, bn_eval=bn_eval)],
@@ -289,8 +310,11 @@ def kill_at_iteration(config: str, work_dir: str, at: int, rng: random.Random) -
     """SIGKILL a (resumed) run soon after it logs iteration ``at``."""
     proc = launch(config, work_dir)
     for line in proc.stdout:
-        match = ITER_LINE.search(line)
-        if match and int(match.group(1)) >= at:
+        match, epoch = ITER_LINE.search(line), EPOCH_LINE.search(line)
+        done = int(match.group(1)) if match else None
+        if epoch:
+            done = (int(epoch.group(1)) - 1) * int(epoch.group(3)) + int(epoch.group(2))
+        if done is not None and done >= at:
             time.sleep(rng.uniform(0, 0.3))  # somewhere in the next steps or the save
             os.killpg(proc.pid, signal.SIGKILL)
             break
@@ -374,7 +398,8 @@ def run_kill(name: str, case: Case, root: str, iters: int, kills: int, rng: rand
     config = derive_config(case, folder, iters, batch=None, upstream_hook=upstream_hook)
     ref_dir, run_dir = osp.join(folder, 'reference'), osp.join(folder, 'killed')
     shutil.rmtree(run_dir, ignore_errors=True)  # a previous harness run's
-    if not osp.exists(osp.join(ref_dir, f'iter_{iters}.pth')):
+    last = checkpoint_name(case, iters)
+    if not osp.exists(osp.join(ref_dir, last)):
         finish(launch(config, ref_dir), f'{name} reference run')
     saves = list(range(2, iters, 2))
     save_at = rng.choice(saves[1:] or saves)  # not the first: the previous one must survive
@@ -389,7 +414,7 @@ def run_kill(name: str, case: Case, root: str, iters: int, kills: int, rng: rand
         if kind == 'iteration':
             event = kill_at_iteration(config, run_dir, at, rng)
         else:
-            event = kill_during_save(config, run_dir, f'iter_{at}.pth')
+            event = kill_during_save(config, run_dir, checkpoint_name(case, at))
         event.update(checkpoint_state(run_dir))
         log.append(event)
         print(f'  {name}: killed at {kind} {at}: {event}', flush=True)
@@ -397,8 +422,7 @@ def run_kill(name: str, case: Case, root: str, iters: int, kills: int, rng: rand
     if final.get('loadable') is False:
         return dict(config=case.config, kills=log, resumed=False, final=final)
     finish(launch(config, run_dir), f'{name} resumed run')
-    result = compare_weights(osp.join(ref_dir, f'iter_{iters}.pth'),
-                             osp.join(run_dir, f'iter_{iters}.pth'))
+    result = compare_weights(osp.join(ref_dir, last), osp.join(run_dir, last))
     survived = sum(1 for e in log if e.get('loadable') is not False)
     return dict(config=case.config, kills=log, survived=survived, resumed=True, **result)
 
@@ -422,7 +446,8 @@ def _compare_runs(case: Case, folder: str, iters: int, batch: int, bn_eval: bool
     curves = {}
     for procs, b in ((1, 2 * batch), (2, batch)):
         sub = osp.join(folder, f'{procs}x{b}' + ('_bn-eval' if bn_eval else ''))
-        config = derive_config(case, sub, iters, batch=b, fixed_crops=True, bn_eval=bn_eval)
+        config = derive_config(case, sub, iters, batch=b, fixed_crops=True, bn_eval=bn_eval,
+                               procs=procs)
         env = dict(_env(), PORT=str(_free_port()))
         if not osp.exists(osp.join(sub, 'work', f'losses_rank{procs - 1}.json')):
             try:

@@ -76,3 +76,25 @@ def test_missing_save_best_metric_lists_the_metrics(tmp_path, tiny_runner):
     with pytest.raises(KeyError, match=r"no metric \['accuracy/top1'\].*"
                        r"metrics are \['loss', 'net0/accuracy/top1'\]"):
         hook.after_val_epoch(runner, {'net0/accuracy/top1': 50.0, 'loss': 1.0})
+
+
+def test_train_py_guards_configs_on_another_runtime():
+    """MMRazor's QAT recipe inherits MMRazor's runtime (a CheckpointHook of scope mmcls, no
+    guard); tools/train.py gives it mmkd_ext's hooks, and None removes one."""
+    import sys
+    from mmengine.config import Config
+    from tests.tools._tiny_sr import REPO, TOOLS
+    sys.path.insert(0, TOOLS)
+    try:
+        from train import add_runtime_guards
+    finally:
+        sys.path.remove(TOOLS)
+    cfg = Config.fromfile(osp.join(
+        REPO, 'configs', 'kd', 'kd_resnet8_resnet8-lsq8bit_1xb64-100_fashion-mnist-3c.py'))
+    assert cfg.default_hooks.checkpoint._scope_ == 'mmcls'
+    cfg.merge_from_dict({'default_hooks.random_state': None})
+    hooks = add_runtime_guards(cfg).default_hooks
+    assert hooks.checkpoint.type == 'mmkd_ext.AtomicCheckpointHook'
+    assert '_scope_' not in hooks.checkpoint and hooks.checkpoint.max_keep_ckpts == 1
+    assert hooks.non_finite.type == 'mmkd_ext.NonFiniteLossHook'
+    assert 'random_state' not in hooks

@@ -472,7 +472,7 @@ def run_dist(name: str, case: Case, root: str, iters: int, batch: Optional[int])
     result.update(checked)
     if 'error' not in checked and case.comparable:
         result['within_tolerance'] = max(checked['max_rel_diff_per_iter']) <= DIST_RTOL
-    if case.batchnorm and 'error' not in checked:  # for the record: per-process statistics
+    if case.batchnorm:  # for the record: per-process statistics
         train_bn = _compare_runs(case, folder, iters, batch, bn_eval=False)
         result['batchnorm_train_mode'] = {k: v for k, v in train_bn.items()
                                           if k not in ('one_process', 'two_processes')}
@@ -520,13 +520,16 @@ def main(argv=None):
             report = json.load(f)
     for name in args.cases:
         start = time.time()
-        if args.command == 'kill':
-            report[name] = run_kill(name, CASES[name], root, args.iters or 12, args.kills, rng,
-                                    args.upstream_hook)
-        elif args.command == 'nan':
-            report[name] = run_nan(name, CASES[name], root, args.at)
-        else:
-            report[name] = run_dist(name, CASES[name], root, args.iters or 5, args.batch)
+        try:
+            if args.command == 'kill':
+                report[name] = run_kill(name, CASES[name], root, args.iters or 12, args.kills,
+                                        rng, args.upstream_hook)
+            elif args.command == 'nan':
+                report[name] = run_nan(name, CASES[name], root, args.at)
+            else:
+                report[name] = run_dist(name, CASES[name], root, args.iters or 5, args.batch)
+        except RuntimeError as error:  # a run that failed: reported, the other cases go on
+            report[name] = dict(config=CASES[name].config, error=str(error)[-2000:])
         report[name]['seconds'] = round(time.time() - start)
         summary = {k: v for k, v in report[name].items()
                    if k not in ('kills', 'one_process', 'two_processes')}

@@ -165,3 +165,21 @@ def latest_log(work_dir: str) -> str:
     assert runs, f'no log under {work_dir}: {os.listdir(work_dir)}'
     with open(osp.join(work_dir, runs[-1], f'{runs[-1]}.log')) as f:
         return f.read()
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def dist_train_two(config: str, work_dir: str, monkeypatch) -> str:
+    """``tools/dist_train.sh CONFIG 2`` on a free port; checks that it ran distributed and
+    returns its log."""
+    monkeypatch.setenv('PORT', str(free_port()))
+    proc = run_script(['tools/dist_train.sh', config, '2', '--work-dir', work_dir])
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    log = latest_log(work_dir)
+    assert 'Distributed training: True' in log
+    return log

@@ -3,7 +3,6 @@ processes (torchrun, gloo on CPU) under MMSeparateDistributedDataParallel."""
 import os.path as osp
 import re
 import shutil
-import socket
 import sys
 
 import pytest
@@ -12,7 +11,7 @@ import torch
 from mmkd_ext.registry import MODELS
 from tests.models._classifiers import tiny_cls_batch, tiny_classifier
 from tests.tools._tiny_cls import cls_config, make_fashion_data
-from tests.tools._tiny_sr import latest_log, run_script, run_tool_in_process, write_config
+from tests.tools._tiny_sr import dist_train_two, run_tool_in_process, write_config
 
 
 def afd_config(data_root: str, max_iters: int) -> dict:
@@ -57,12 +56,6 @@ def test_extract_refuses_a_negative_network(tmp_path, capsys):
     assert '--net: K counts networks from 0, got -1' in capsys.readouterr().err
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which('torchrun', path=osp.dirname(sys.executable)) is None,
                     reason='torchrun is not installed')
@@ -71,12 +64,7 @@ def test_two_processes_with_separate_ddp(tmp_path, monkeypatch):
     config = write_config(str(tmp_path / 'tiny_afd_dist.py'),
                           afd_config(data_root, max_iters=2))
     work_dir = str(tmp_path / 'work')
-    monkeypatch.setenv('PORT', str(_free_port()))
-    proc = run_script(['tools/dist_train.sh', config, '2', '--work-dir', work_dir])
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-
-    log = latest_log(work_dir)
-    assert 'Distributed training: True' in log
+    log = dist_train_two(config, work_dir, monkeypatch)
     assert re.search(r'Iter\(train\) \[2/2\].*net1\.loss_adv: [\d.]+', log), log
     assert re.search(r'net1/accuracy/top1: [\d.]+', log), log
     # gradients were averaged across the processes: every parameter agrees

@@ -2,20 +2,13 @@
 import os.path as osp
 import re
 import shutil
-import socket
 import sys
 
 import pytest
 import torch
 
-from tests.tools._tiny_sr import (distill_model, latest_log, make_sr_data, make_teacher_ckpt,
-                                  run_script, sr_config, write_config)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+from tests.tools._tiny_sr import (dist_train_two, distill_model, make_sr_data,
+                                  make_teacher_ckpt, sr_config, write_config)
 
 
 @pytest.mark.skipif(shutil.which('torchrun', path=osp.dirname(sys.executable)) is None,
@@ -26,12 +19,7 @@ def test_dist_train_two_processes(tmp_path, monkeypatch):
     config = write_config(str(tmp_path / 'tiny_fitnet_dist.py'),
                           sr_config(distill_model(teacher_ckpt), data_root, max_iters=2))
     work_dir = str(tmp_path / 'work')
-    monkeypatch.setenv('PORT', str(_free_port()))
-    proc = run_script(['tools/dist_train.sh', config, '2', '--work-dir', work_dir])
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-
-    log = latest_log(work_dir)
-    assert re.search(r'Distributed training: True', log), log
+    log = dist_train_two(config, work_dir, monkeypatch)
     if not torch.cuda.is_available():
         assert "backend 'nccl' replaced by gloo" in log
     assert re.search(r'Iter\(train\) \[2/2\].*loss_body: [\d.]+', log), log

@@ -106,17 +106,12 @@ def test_teachers_are_scored_once_as_plain_classifiers_would_be(trained):
                     reason='torchrun is not installed')
 def test_two_processes_with_gloo(tmp_path, monkeypatch):
     """tools/dist_train.sh CONFIG 2: FEED with K = 2 under mmengine's DDP wrapper on CPU."""
-    from tests.tools._tiny_sr import run_script
-    from tests.tools.test_dist import _free_port
+    from tests.tools._tiny_sr import dist_train_two
     data = make_fashion_data(str(tmp_path / 'fashion'))
     config = write_config(str(tmp_path / 'feed.py'),
                           cls_config(feed_model(make_teacher_ckpts(str(tmp_path))), data))
     work_dir = str(tmp_path / 'work')
-    monkeypatch.setenv('PORT', str(_free_port()))
-    proc = run_script(['tools/dist_train.sh', config, '2', '--work-dir', work_dir])
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    log = latest_log(work_dir)
-    assert 'Distributed training: True' in log
+    log = dist_train_two(config, work_dir, monkeypatch)
     assert re.search(r'Iter\(train\) \[2/2\].*loss_feed_t1: [\d.]+.*loss_feed_t2: [\d.]+', log)
     state = torch.load(osp.join(work_dir, 'iter_2.pth'), map_location='cpu',
                        weights_only=True)['state_dict']

@@ -320,6 +320,16 @@ def _checkpoint_allow_list() -> None:
 
     CheckpointLoader.load_checkpoint = classmethod(guarded)
 
+    # mmengine 0.10.7 loads http(s)://, torchvision:// and open-mmlab:// checkpoints with
+    # torch.hub.load_state_dict_from_url, whose weights_only defaults to False: the file in
+    # torch's hub cache would be unpickled with code execution. Pin weights-only there too
+    # (the allow-list above applies). Remove when mmengine passes weights_only itself.
+    import functools
+
+    from mmengine.runner import checkpoint as mm_checkpoint
+    mm_checkpoint.load_url = functools.partial(torch.hub.load_state_dict_from_url,
+                                               weights_only=True)
+
 
 def unsafe_checkpoint_error(filename: str, error: Exception) -> UnsafeCheckpointError:
     """Build the error raised for a checkpoint refused by the weights-only unpickler."""

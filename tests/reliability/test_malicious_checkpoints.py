@@ -96,9 +96,6 @@ def test_code_running_checkpoint_is_refused(tmp_path, entry):
     assert not marker.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mmengine 0.10.7's load_from_http uses torch.hub.load_state_dict_from_url, whose "
-    'weights_only defaults to False; mmkd_ext/compat.py does not cover it yet'))
 def test_url_checkpoint_is_refused(tmp_path, monkeypatch):
     """``load_from='https://...'`` (also ``torchvision://``, ``open-mmlab://``): the file in
     torch's hub cache is what gets unpickled."""

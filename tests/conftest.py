@@ -1,5 +1,6 @@
 """Shared fixtures: CPU only, a few seconds at most."""
 import copy
+import itertools
 import logging
 import os.path as osp
 
@@ -80,6 +81,25 @@ def mmengine_checkpoint(tmp_path_factory) -> str:
     _tiny_runner(work_dir, max_iters=4).train()
     DefaultScope._instance_dict = saved
     return str(work_dir / 'iter_4.pth')
+
+
+@pytest.fixture(autouse=True, scope='session')
+def _distinct_experiment_names():
+    """mmengine names a runner's logger, message hub and visualizer after the second it was
+    built in; a resume test builds two runners within one second, and the second would write
+    its pictures and scalars through the first one's. Every runner built in the test process
+    without an explicit ``experiment_name`` gets a numbered one."""
+    numbers = itertools.count()
+    original = Runner.__init__
+
+    def init(self, *args, experiment_name=None, **kwargs):
+        if experiment_name is None:
+            experiment_name = f'test_run{next(numbers)}'
+        original(self, *args, experiment_name=experiment_name, **kwargs)
+
+    Runner.__init__ = init
+    yield
+    Runner.__init__ = original
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,10 @@
     vangogh/      9 Van Gogh paintings
     ukiyoe/       9 Hokusai / Hiroshige prints
 
-It is copied from ``shared/datasets/translation`` (the paintings were reassembled from the
-jigsaw tiles of ``gcompris-qt-data``); there is no package route for it yet.
+It is copied from ``shared/datasets/translation`` when that exists, else rebuilt from
+``gcompris-qt-data``: the photos are the explore-activity pictures and the photo backgrounds
+of the "details" activity, the Van Gogh set its painting backgrounds, and the prints (and one
+more Van Gogh) are reassembled from the jigsaw tiles of the "paintings" activity.
 
 The images come from Debian and PyPI packages (``gcompris-qt-data``, ``opencv-doc``,
 ``scikit-image``, ``scikit-learn``, ``dataset-fashion-mnist``). A checkout next to a
@@ -112,6 +114,16 @@ TRANSLATION_DOMAINS = {
     'ukiyoe': (9, 'e92afba2708a0db74c8c3eb02c0e2dfb'),
 }
 TRANSLATION_TEST_EVERY = 8
+# Where gcompris-qt-data 3.1-2 holds them: every WebP of the explore bundles and the
+# ``*_background.webp`` of the details bundle are photos, except these Van Gogh paintings;
+# the paintings bundle's jigsaw boards are reassembled into one picture each.
+TRANSLATION_PHOTO_BUNDLES = ('explore_monuments', 'explore_world_animals',
+                             'explore_farm_animals')
+TRANSLATION_DETAILS_VANGOGH = (
+    'Eglise_dAuvers-sur-Oise', 'Gogh4', 'PortraitOfPereTanguy', 'Van_Gogh_The_Night_Cafe',
+    'VincentVanGogh0012', 'VincentVanGogh0013', 'VincentVanGogh0019', 'VincentVanGoghBridge')
+TRANSLATION_BOARDS = {'vangogh': (22, ), 'ukiyoe': (4, 5, 6, 7, 8, 9, 10, 11, 12)}
+PAINTINGS_DIR = 'gcompris/src/activities/paintings/resource'
 
 # Fashion-MNIST (Debian dataset-fashion-mnist): md5 of the uncompressed idx files.
 FASHION_DEB_DIR = 'usr/share/datasets/fashion-mnist'
@@ -140,11 +152,11 @@ def missing_data_message(path: str) -> str:
                 'into data/fashion_mnist/raw/ (from ../shared or the Debian package '
                 'dataset-fashion-mnist).')
     if 'translation' in parts:
-        return (f'{path} not found: run `{tool} translation` to copy the demo translation '
+        return (f'{path} not found: run `{tool} translation` to put the demo translation '
                 'set (86 photos, 9 Van Gogh paintings, 9 ukiyo-e prints) into '
-                'data/translation/ from ../shared/datasets/translation (or pass --shared '
-                'DIR holding translation/); or put your own images into '
-                'data/translation/{photo,photo_test,vangogh,ukiyoe}/.')
+                'data/translation/ (from ../shared or the Debian package gcompris-qt-data); '
+                'or put your own images into data/translation/{photo,photo_test,vangogh,'
+                'ukiyoe}/.')
     if 'cyclegan' in parts:
         return (f'{path} not found: the CycleGAN sets are not redistributed with mmkd_ext. '
                 'Download vangogh2photo.zip, ukiyoe2photo.zip and monet2photo.zip from '
@@ -585,24 +597,110 @@ def _domain_digest(folder: str, names: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
+def assemble_board(qml: str, files: Dict[str, bytes], prefix: str) -> np.ndarray:
+    """The picture of one GCompris jigsaw board (``board/boardN_0.qml``) as (H, W, 3) RGB.
+
+    The board names a background box (``width``, ``height``) and per tile a WebP with alpha
+    and the fractional position of its centre in that box. The tiles are laid on black in
+    the listed order and the picture is their bounding box, clipped to the background box.
+    """
+    import io
+    import json
+    import re
+    from PIL import Image
+    levels = json.loads(re.search(r'levels\s*:\s*(\[.*\])', qml, re.S).group(1))
+    box = next(level for level in levels if 'width' in level)
+    width, height = int(box['width']), int(box['height'])
+    tiles = []
+    for level in levels:
+        if 'x' not in level:
+            continue
+        path = f'{prefix}/{level["pixmapfile"]}'
+        if path not in files:
+            raise PrepareError(f'jigsaw tile {path} not found in the paintings bundle')
+        tile = Image.open(io.BytesIO(files[path])).convert('RGBA')
+        left = round(float(level['x']) * width - tile.width / 2)
+        top = round(float(level['y']) * height - tile.height / 2)
+        tiles.append((tile, left, top))
+    if not tiles:
+        raise PrepareError('a jigsaw board without tiles')
+    x0 = max(0, min(left for _, left, _ in tiles))
+    y0 = max(0, min(top for _, _, top in tiles))
+    x1 = min(width, max(left + t.width for t, left, _ in tiles))
+    y1 = min(height, max(top + t.height for t, _, top in tiles))
+    canvas = Image.new('RGBA', (x1 - x0, y1 - y0), (0, 0, 0, 255))
+    for tile, left, top in tiles:
+        canvas.alpha_composite(tile, (left - x0, top - y0))
+    return np.asarray(canvas.convert('RGB'))
+
+
+def build_translation_from_packages(dest: str, debs_dir: Optional[str] = None) -> None:
+    """Write ``dest/{photo,vangogh,ukiyoe}/`` from ``gcompris-qt-data``: WebPs as they are
+    in the bundles, reassembled boards as PNG."""
+    import io
+    from PIL import Image
+    bundles = ('details', 'paintings') + TRANSLATION_PHOTO_BUNDLES
+    with tempfile.TemporaryDirectory(prefix='mmkd_translation_') as work:
+        debs = _fetch_debs(['gcompris-qt-data'], work, debs_dir)
+        rcc_paths = [f'{RCC_DIR}/{name}.rcc' for name in bundles]
+        _extract_deb(debs['gcompris-qt-data'], rcc_paths, work)
+        content = {}
+        for name, rcc in zip(bundles, rcc_paths):
+            with open(osp.join(work, rcc), 'rb') as f:
+                content[name] = read_rcc(f.read())
+    images = {'photo': {}, 'vangogh': {}, 'ukiyoe': {}}
+    for bundle in TRANSLATION_PHOTO_BUNDLES:
+        for path, data in content[bundle].items():
+            if path.endswith('.webp'):
+                images['photo'][osp.basename(path)] = data
+    for path, data in content['details'].items():
+        name = osp.basename(path)
+        if name.endswith('_background.webp'):
+            painting = name[:-len('_background.webp')] in TRANSLATION_DETAILS_VANGOGH
+            images['vangogh' if painting else 'photo'][name] = data
+    for domain, boards in TRANSLATION_BOARDS.items():
+        for n in boards:
+            qml = f'{PAINTINGS_DIR}/board/board{n}_0.qml'
+            if qml not in content['paintings']:
+                raise PrepareError(f'{qml} not found in the paintings bundle of '
+                                   'gcompris-qt-data')
+            rgb = assemble_board(content['paintings'][qml].decode(), content['paintings'],
+                                 PAINTINGS_DIR)
+            buf = io.BytesIO()
+            Image.fromarray(rgb).save(buf, 'PNG')
+            images[domain][f'board{n}_0.png'] = buf.getvalue()
+    for domain, named in images.items():
+        os.makedirs(osp.join(dest, domain), exist_ok=True)
+        for name, data in named.items():
+            _write_bytes(osp.join(dest, domain, name), data)
+        print(f'{domain}: {len(named)} images from gcompris-qt-data')
+
+
 def prepare_translation(args: argparse.Namespace) -> None:
-    """Copy the photo / Van Gogh / ukiyo-e set, holding every 8th photo out."""
+    """Copy (or rebuild from the packages) the photo / Van Gogh / ukiyo-e set, holding
+    every 8th photo out."""
     out = osp.join(args.out, 'translation')
     shared = osp.join(args.shared, 'translation')
-    print(f'== translation: {out}')
-    if args.source == 'packages':
+    source = args.source
+    if source == 'auto':
+        source = 'shared' if osp.isdir(shared) else 'packages'
+    print(f'== translation: {out} (source: {source})')
+    if source == 'shared' and not osp.isdir(shared):
         raise PrepareError(
-            'translation: rebuilding the set from the Debian package gcompris-qt-data '
-            '(paintings reassembled from jigsaw tiles) is not implemented; use --source auto '
-            'or shared with --shared DIR holding translation/')
-    if not osp.isdir(shared):
-        raise PrepareError(
-            f'no source for {out}: {shared} not found. The demo translation set (86 photos, '
-            '9 Van Gogh paintings, 9 ukiyo-e prints) is copied from a prepared folder: pass '
-            '--shared DIR whose translation/{photo,vangogh,ukiyoe}/ hold the images, or put '
-            f'your own images into {out}/{{photo,photo_test,vangogh,ukiyoe}}/. Rebuilding it '
-            'from the Debian package gcompris-qt-data (paintings reassembled from jigsaw '
-            'tiles) is not implemented.')
+            f'source folder {shared} not found: pass --shared DIR whose '
+            'translation/{photo,vangogh,ukiyoe}/ hold the images, or --source packages to '
+            'rebuild the set from the Debian package gcompris-qt-data')
+    if source == 'packages':
+        with tempfile.TemporaryDirectory(prefix='mmkd_translation_src_') as work:
+            build_translation_from_packages(work, args.debs)
+            copy_translation(work, out)
+    else:
+        copy_translation(shared, out)
+
+
+def copy_translation(shared: str, out: str) -> None:
+    """Copy ``shared/{photo,vangogh,ukiyoe}`` to ``out``, every 8th photo to ``photo_test``;
+    warn where a domain differs from the reference set."""
     for domain, (count, reference) in TRANSLATION_DOMAINS.items():
         names = _check_source_folder(osp.join(shared, domain))
         digest = _domain_digest(osp.join(shared, domain), names)
@@ -628,7 +726,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         'packages) under data/.')
     parser.add_argument('dataset', choices=['sr', 'cls', 'translation', 'all'],
                         help='sr: data/sr_demo; cls: data/fashion_mnist; all: both; '
-                        'translation: data/translation (copied from --shared)')
+                        'translation: data/translation')
     parser.add_argument('--out', default=DEFAULT_OUT, help='output root (default: data/ '
                         'of the repository)')
     parser.add_argument('--shared', default=DEFAULT_SHARED,

@@ -450,12 +450,75 @@ def _mmrazor_fuse_fx_keyword(native_quantizer) -> None:
     native_quantizer._fuse_fx = _fuse_fx
 
 
+def _quantized_architecture(model):
+    """The ``MMArchitectureQuant`` in ``model``: the model itself, or the student of a
+    distiller (``LogitKD(student=MMArchitectureQuant)``)."""
+    from mmrazor.models.algorithms import MMArchitectureQuant
+    found = [m for m in model.modules() if isinstance(m, MMArchitectureQuant)]
+    if len(found) != 1:
+        raise TypeError(f'MMArchitectureQuantDDP wraps a model holding one '
+                        f'MMArchitectureQuant, got {type(model).__name__} with {len(found)}')
+    return found[0]
+
+
+def _mmrazor_quant_ddp_finds_the_student(mm_architecture) -> None:
+    """MMRazor 1.0.0's ``MMArchitectureQuantDDP`` (``models/algorithms/quantization/
+    mm_architecture.py``), which its QAT configs name as ``model_wrapper_cfg``, rebuilds
+    the quantized graphs of the wrapped model after DDP moved it, assuming that model is the
+    ``MMArchitectureQuant``. With a teacher added around the quantized student it fails in
+    every process ("'LogitKD' object has no attribute '_build_qmodels'"). Rebuild the graphs
+    of the ``MMArchitectureQuant`` the wrapped model holds, itself or its student; the
+    statistics are reset over the whole wrapped model, as upstream does. Remove when MMRazor
+    supports distillers around quantized students."""
+    import os
+    from mmengine.model import MMDistributedDataParallel
+    wrapper = mm_architecture.MMArchitectureQuantDDP
+    if getattr(wrapper, '_mmkd_student', False):
+        return
+
+    def __init__(self, *, device_ids=None, **kwargs):
+        if device_ids is None and os.environ.get('LOCAL_RANK') is not None:
+            device_ids = [int(os.environ['LOCAL_RANK'])]
+        MMDistributedDataParallel.__init__(self, device_ids=device_ids, **kwargs)
+        quant = _quantized_architecture(self.module)
+        quant.qmodels = quant._build_qmodels(quant.architecture)
+        quant.sync_qparams('tensor')
+        quant.reset_observer_and_fakequant_statistics(self)
+
+    wrapper.__init__ = __init__
+    wrapper._mmkd_student = True
+
+
+def _mmrazor_lsq_resume(loops) -> None:
+    """MMRazor 1.0.0's ``LSQEpochBasedLoop`` (``engine/runner/quantization_loops.py``) sets
+    ``is_first_batch = True`` when it is built and re-estimates every LSQ step size from the
+    first batch it trains on. After ``--resume`` that overwrites the step sizes the
+    checkpoint restored, so a resumed run does not continue the interrupted one. A loop that
+    starts at a resumed iteration (``iter > 0``) skips the estimate. Remove when MMRazor
+    resumes LSQ training."""
+    loop = loops.LSQEpochBasedLoop
+    if getattr(loop, '_mmkd_resume', False):
+        return
+    run = loop.run
+
+    def run_resumed(self):
+        if self._iter > 0:
+            self.is_first_batch = False
+        return run(self)
+
+    loop.run = run_resumed
+    loop._mmkd_resume = True
+
+
 def _mmrazor_qat_on_torch2() -> None:
-    """Quantization-aware training with MMRazor 1.0.0 on torch 2.x: see the two shims
-    above (checked with torch 2.14.1, tests/test_compat_qat.py)."""
+    """Quantization-aware training with MMRazor 1.0.0 on torch 2.x: see the shims above
+    (checked with torch 2.14.1, tests/test_compat_qat.py)."""
     _after_import('mmrazor.structures.quantization.backend_config.mapping',
                   _mmrazor_backend_configs_reversed_patterns)
     _after_import('mmrazor.models.quantizers.native_quantizer', _mmrazor_fuse_fx_keyword)
+    _after_import('mmrazor.models.algorithms.quantization.mm_architecture',
+                  _mmrazor_quant_ddp_finds_the_student)
+    _after_import('mmrazor.engine.runner.quantization_loops', _mmrazor_lsq_resume)
 
 
 def apply() -> None:

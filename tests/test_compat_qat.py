@@ -41,3 +41,34 @@ def test_shims_are_idempotent():
     before = dict(BackendConfigs)
     compat.apply()
     assert all(BackendConfigs[k] is v for k, v in before.items())
+
+
+def test_lsq_loop_keeps_restored_step_sizes_after_resume():
+    from types import SimpleNamespace
+
+    from mmrazor.engine.runner.quantization_loops import LSQEpochBasedLoop
+    hooks = []
+    runner = SimpleNamespace(call_hook=hooks.append)
+    for start, estimates in ((0, True), (6, False)):
+        loop = object.__new__(LSQEpochBasedLoop)  # no runner or data: only run()'s start
+        loop._runner, loop._epoch, loop._max_epochs = runner, 0, 0
+        loop._iter, loop.is_first_batch = start, True
+        loop.run()
+        assert loop.is_first_batch is estimates, start
+    assert hooks == ['before_train', 'after_train'] * 2
+
+
+def test_quant_ddp_finds_the_quantized_student():
+    from mmrazor.models.algorithms import MMArchitectureQuant
+    student = object.__new__(MMArchitectureQuant)
+    nn.Module.__init__(student)
+    distiller = nn.Module()
+    distiller.student, distiller.teacher = student, nn.Linear(2, 2)
+    assert compat._quantized_architecture(distiller) is student
+    assert compat._quantized_architecture(student) is student
+    try:
+        compat._quantized_architecture(distiller.teacher)
+    except TypeError as e:
+        assert 'holding one MMArchitectureQuant, got Linear with 0' in str(e)
+    else:
+        raise AssertionError('a model without a quantized architecture was accepted')

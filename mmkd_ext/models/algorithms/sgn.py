@@ -166,8 +166,10 @@ class SGN(BaseModel):
     def init_weights(self) -> None:
         """Initialise the generator and each discriminator on their own, as mmagic's
         ``BaseTranslationModel`` does: mmagic 1.2.0's ``generation_init_weights`` fails on
-        the sub-modules that mmengine 0.10.7's ``BaseModule.init_weights`` tags first."""
-        for module in [self.generator, *self.discriminators.values()]:
+        the sub-modules that mmengine 0.10.7's ``BaseModule.init_weights`` tags first.
+        Under ``MMSeparateDistributedDataParallel`` both are wrapped by the time the Runner
+        initialises weights."""
+        for module in [_unwrap(self.generator), *_unwrap(self.discriminators).values()]:
             module.init_weights()
 
     @property

@@ -272,7 +272,7 @@ CASES = [
                                                     teacher='generator.body')))),
          ValueError, ["distill_losses['body']", 'student, teacher, loss']),
     Case('configs', 'teacher-precision', build(fitnet(teacher_precision='fp8')), ValueError,
-         ["'fp8'", "('fp32', 'bf16', 'fp16')"]),
+         ["'fp8'", "('fp32', 'bf16', 'fp16', 'auto')"]),
     Case('configs', 'kd-temperature-alpha',
          build(dict(type='LogitKD', student=tiny_classifier(2), teacher=tiny_classifier(4),
                     temperature=0, alpha=2)),

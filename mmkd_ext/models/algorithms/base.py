@@ -15,7 +15,19 @@ __all__ = [
     'TeacherEvalMixin', 'StudentForwardMixin', 'FastTeacher', 'TEACHER_PRECISIONS'
 ]
 
-TEACHER_PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
+TEACHER_PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16, 'auto': None}
+
+
+def auto_teacher_dtype(device_type: str) -> Optional[torch.dtype]:
+    """The reduced precision a frozen teacher runs fastest in on ``device_type``, or None
+    for fp32. CUDA: bf16 where supported, else fp16. CPU: bf16 only with AMX tiles; without
+    them bf16 convolutions are emulated (an EDSR 32 x 256 teacher ran 8 x slower under bf16
+    autocast than in fp32 on an AVX2-only EPYC, ``tools/benchmarks/distill_step.py``)."""
+    if device_type == 'cuda':
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if device_type == 'cpu' and torch.cpu._is_amx_tile_supported():
+        return torch.bfloat16
+    return None
 
 
 def build_model(cfg: Union[dict, nn.Module]) -> nn.Module:
@@ -153,8 +165,10 @@ class StudentForwardMixin:
 
 class FastTeacher:
     """How frozen teachers run, shared by every distillation algorithm: always under
-    ``no_grad``, optionally under ``precision`` autocast (``'bf16'``, ``'fp16'``) and in
-    channels-last memory format. The student is not affected: it trains in fp32.
+    ``no_grad``, optionally under ``precision`` autocast (``'bf16'``, ``'fp16'``, or
+    ``'auto'``: the one that is fast on the device, fp32 where reduced precision would be
+    slow, see :func:`auto_teacher_dtype`) and in channels-last memory format. The student is
+    not affected: it trains in fp32.
 
     Use ``prepare(teacher)`` once after loading and ``with fast.run(inputs) as x:`` around
     the teachers' forwards; cast what they return back with ``.float()``.
@@ -171,9 +185,15 @@ class FastTeacher:
             for teacher in teachers:
                 teacher.to(memory_format=torch.channels_last)
 
+    def dtype(self, device_type: str) -> Optional[torch.dtype]:
+        """The autocast dtype on ``device_type`` (None: fp32)."""
+        if self.precision == 'auto':
+            return auto_teacher_dtype(device_type)
+        return TEACHER_PRECISIONS[self.precision]
+
     @contextmanager
     def run(self, inputs: torch.Tensor) -> Iterator[torch.Tensor]:
-        dtype = TEACHER_PRECISIONS[self.precision]
+        dtype = self.dtype(inputs.device.type)
         if self.channels_last and inputs.dim() == 4:
             inputs = inputs.contiguous(memory_format=torch.channels_last)
         with torch.no_grad(), torch.autocast(inputs.device.type, dtype=dtype,

@@ -45,7 +45,8 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
             only when the channels already match. Defaults to no feature term.
         output_loss (dict, optional): Loss between student and teacher SR outputs, e.g.
             ``dict(type='mmagic.L1Loss', loss_weight=1.0)``. Defaults to None.
-        teacher_precision (str): ``'fp32'``, ``'bf16'`` or ``'fp16'``: the teacher's forward
+        teacher_precision (str): ``'fp32'``, ``'bf16'``, ``'fp16'`` or ``'auto'`` (the fast one
+            on the device, fp32 where reduced precision is emulated): the teacher's forward
             runs under autocast at that precision (its features are cast back to fp32).
             Defaults to ``'fp32'``.
         teacher_channels_last (bool): Run the teacher in channels-last memory format (faster

@@ -79,7 +79,7 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
         align (str): When a teacher's tapped feature has another spatial size than the
             student's: ``'error'`` (refuse, at build time) or ``'interpolate'`` (resize the
             teacher feature to the student's size, bilinear). Defaults to ``'error'``.
-        teacher_precision (str): ``'fp32'``, ``'bf16'`` or ``'fp16'`` autocast for the
+        teacher_precision (str): ``'fp32'``, ``'bf16'``, ``'fp16'`` or ``'auto'`` autocast for the
             teachers' forwards (their outputs are cast back to fp32). Defaults to ``'fp32'``.
         teacher_channels_last (bool): Run the teachers in channels-last memory format.
             Defaults to False.

@@ -9,14 +9,13 @@ from torch import nn
 from mmkd_ext.registry import MODELS
 from ..feature_taps import FeatureTaps
 from ..losses.kd_loss import kd_loss
-from .base import (StudentForwardMixin, TeacherEvalMixin, build_connector,
+from .base import (FastTeacher, StudentForwardMixin, TeacherEvalMixin, build_connector,
                    build_frozen_teacher, build_model)
 from .kd_students import (check_pruning_targets, check_quant_cfg, classifier_of,
                           is_quantized)
 
 __all__ = ['LogitKD']
 
-_PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 _TAP_KEYS = {'student', 'teacher', 'connector', 'loss'}
 
 
@@ -61,7 +60,7 @@ class LogitKD(StudentForwardMixin, TeacherEvalMixin, BaseModel):
             :class:`FeatureDistill`, e.g. ``loss=dict(type='FitNetLoss', mode='l2')``.
             Student taps are module paths of the network that runs in training (the
             classifier, or the traced ``qmodels.tensor`` graph of a quantized student).
-        teacher_precision (str): ``'fp32'``, ``'bf16'`` or ``'fp16'`` autocast for the
+        teacher_precision (str): ``'fp32'``, ``'bf16'``, ``'fp16'`` or ``'auto'`` autocast for the
             teacher. Defaults to ``'fp32'``.
         probe_shape (tuple): (C, H, W) of the zero input used at build time to find tapped
             shapes. Only used with ``distill_losses``. Defaults to (3, 32, 32).
@@ -85,9 +84,7 @@ class LogitKD(StudentForwardMixin, TeacherEvalMixin, BaseModel):
         if temperature <= 0 or not 0 <= alpha <= 1:
             raise ValueError(f'temperature must be > 0 and alpha in [0, 1], got {temperature} '
                              f'and {alpha}')
-        if teacher_precision not in _PRECISIONS:
-            raise ValueError(f'teacher_precision must be one of {tuple(_PRECISIONS)}, '
-                             f'got {teacher_precision!r}')
+        self.fast_teacher = FastTeacher(teacher_precision)
         self.temperature, self.alpha = float(temperature), float(alpha)
         self.teacher_precision = teacher_precision
         if isinstance(student, dict):
@@ -164,11 +161,8 @@ class LogitKD(StudentForwardMixin, TeacherEvalMixin, BaseModel):
 
     def teacher_forward(self, inputs: torch.Tensor):
         """Teacher logits (fp32) and its tapped features."""
-        dtype = _PRECISIONS[self.teacher_precision]
-        with torch.no_grad(), torch.autocast(inputs.device.type, dtype=dtype,
-                                             enabled=dtype is not None):
-            with self.teacher_taps.record() as feats:
-                logits = self.teacher(inputs, mode='tensor').float()
+        with self.fast_teacher.run(inputs) as inputs, self.teacher_taps.record() as feats:
+            logits = self.teacher(inputs, mode='tensor').float()
         return logits, {k: v.float() for k, v in feats.items()}
 
     def loss(self, inputs: torch.Tensor, data_samples: List) -> Dict[str, torch.Tensor]:

@@ -127,8 +127,21 @@ def test_fast_teacher_matches_fp32_teacher():
 
 
 def test_bad_teacher_precision():
-    with pytest.raises(ValueError, match=r"\('fp32', 'bf16', 'fp16'\)"):
+    with pytest.raises(ValueError, match=r"\('fp32', 'bf16', 'fp16', 'auto'\)"):
         fitnet(teacher_precision='int8')
+
+
+@pytest.mark.parametrize('amx, expected', [(True, torch.bfloat16), (False, None)])
+def test_auto_precision_falls_back_to_fp32_where_bf16_is_emulated(monkeypatch, amx, expected):
+    from mmkd_ext.models.algorithms.base import FastTeacher
+    monkeypatch.setattr(torch.cpu, '_is_amx_tile_supported', lambda: amx)
+    fast = FastTeacher('auto')
+    assert fast.dtype('cpu') is expected
+    with fast.run(torch.zeros(1, 3, 4, 4)) as x:
+        assert torch.is_autocast_enabled('cpu') is amx
+        assert (torch.nn.functional.conv2d(x, torch.zeros(2, 3, 1, 1)).dtype ==
+                (torch.bfloat16 if amx else torch.float32))
+    assert FastTeacher('fp16').dtype('cpu') is torch.float16
 
 
 def test_scale_mismatch_between_data_and_model():

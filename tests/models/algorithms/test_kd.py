@@ -50,6 +50,19 @@ def test_plain_student_terms_weights_and_gradients():
     _check_step(model)
 
 
+def test_bf16_teacher_gives_fp32_logits_close_to_the_fp32_teachers():
+    torch.manual_seed(0)
+    exact = MODELS.build(kd(tiny_classifier(2)))
+    fast = MODELS.build(kd(tiny_classifier(2), teacher_precision='bf16'))
+    fast.load_state_dict(exact.state_dict())
+    inputs, _ = tiny_cls_batch(4)
+    (logits, _), (fast_logits, _) = exact.teacher_forward(inputs), fast.teacher_forward(inputs)
+    assert fast_logits.dtype == torch.float32 and not torch.equal(fast_logits, logits)
+    assert ((fast_logits - logits).abs().max() / logits.abs().max()).item() < 0.05
+    with pytest.raises(ValueError, match="teacher_precision must be one of .*'auto'.*got 'fp8'"):
+        MODELS.build(kd(tiny_classifier(2), teacher_precision='fp8'))
+
+
 def test_feature_terms_plug_in_like_the_other_methods():
     model = MODELS.build(kd(tiny_classifier(2), distill_losses=dict(feat=dict(
         student='backbone.layer3', teacher='backbone.layer3',

@@ -12,10 +12,12 @@ Compares on the same networks, batch and machine (one optimizer step each):
 The variants are timed in turn (interleaved, round robin) and the median is reported with
 ratios to MMRazor's step, to the reference and to the floor. Memory: the bytes each step
 keeps for backward (activations saved by autograd), over the floor's. Last, the cost of
-the LSFD loss alone (forward + backward) at two feature sizes, to show it is linear in H*W.
+the LSFD loss alone (forward + backward) at several feature sizes: time and saved bytes
+against the number of positions H*W.
 
     python tools/benchmarks/distill_step.py [--teacher 256 32] [--student 64 16]
         [--scale 4] [--batch 4] [--lr-size 48] [--steps 20] [--warmup 2]
+        [--loss-sizes 24 48 96 192] [--loss-only]
 """
 import argparse
 import copy
@@ -112,8 +114,9 @@ def saved_bytes(step) -> int:
     return total
 
 
-def attention_cost(channels: int, sizes, repeats: int = 5):
-    """Median seconds of the LSFD loss (forward + backward) on (4, C, s, s) features."""
+def attention_cost(channels: int, sizes, repeats: int = 10):
+    """Median seconds and autograd-saved bytes of the LSFD loss (forward + backward) on
+    (4, C, s, s) features, per size ``s``."""
     from mmkd_ext.models.losses import lsfd_loss
 
     def loss_step(size):
@@ -121,7 +124,22 @@ def attention_cost(channels: int, sizes, repeats: int = 5):
         t_feat = torch.randn(4, channels, size, size)
         return lambda: lsfd_loss(s_feat, t_feat, local_mode='window', tau=1.0)[0].backward()
 
-    return interleaved_medians({size: loss_step(size) for size in sizes}, repeats, warmup=1)
+    steps = {size: loss_step(size) for size in sizes}
+    seconds = interleaved_medians(steps, repeats, warmup=2)
+    return {size: (seconds[size], saved_bytes(steps[size])) for size in sizes}
+
+
+def print_attention_cost(channels: int, sizes) -> None:
+    cost = attention_cost(channels, sizes)
+    base = sizes[0]
+    print(f'LSFD loss alone (window 3x3 + attention), forward + backward, batch 4 x {channels} '
+          'channels, median of 10:')
+    print('| size | positions / first | ms | time / first | saved MB | saved / first |')
+    print('|---|---|---|---|---|---|')
+    for size in sizes:
+        (sec, mem), (sec0, mem0) = cost[size], cost[base]
+        print(f'| {size}x{size} | {(size / base) ** 2:.0f} | {1000 * sec:.1f} | {sec / sec0:.2f} '
+              f'| {mem / 2**20:.1f} | {mem / mem0:.2f} |')
 
 
 def main():
@@ -135,9 +153,16 @@ def main():
     parser.add_argument('--lr-size', type=int, default=48)
     parser.add_argument('--steps', type=int, default=20)
     parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--loss-sizes', type=int, nargs='+', default=[24, 48, 96, 192],
+                        help='feature sizes for the LSFD loss cost (linear in H*W)')
+    parser.add_argument('--loss-only', action='store_true',
+                        help='measure only the LSFD loss cost at --loss-sizes')
     args = parser.parse_args()
     torch.manual_seed(0)
     init_default_scope('mmkd_ext')
+    if args.loss_only:
+        print_attention_cost(args.teacher[0], args.loss_sizes)
+        return
 
     lsfd = dict(type='LSFDLoss', local_mode='window', tau=1.0)
     models = {
@@ -186,11 +211,7 @@ def main():
               f'| {median[name] / median["reference"]:11.2f} | {median[name] / median["floor"]:7.2f} '
               f'| {(memory[name] - memory["floor"]) / 2**20:16.1f} |')
     print(f'bf16 + channels_last teacher feature: mean relative error {100 * rel:.2f}%')
-    sizes = (s, 2 * s)
-    cost = attention_cost(args.teacher[0], sizes)
-    print(f'LSFD loss alone, forward + backward, batch 4 x {args.teacher[0]} channels: '
-          + ', '.join(f'{z}x{z}: {1000 * cost[z]:.1f} ms' for z in sizes)
-          + f' (ratio {cost[sizes[1]] / cost[sizes[0]]:.2f} for 4x the positions)')
+    print_attention_cost(args.teacher[0], args.loss_sizes)
 
 if __name__ == '__main__':
     main()

@@ -14,6 +14,7 @@ All variants are timed in turn (interleaved, round robin); the medians and the r
 
     python tools/benchmarks/feed_step.py [--depth 20] [--width 16] [--teachers 1 2 3 4]
         [--batch 64] [--size 32] [--channels 3] [--classes 100] [--steps 20] [--warmup 2]
+        [--no-fast]
 """
 import argparse
 
@@ -86,6 +87,8 @@ def main():
     parser.add_argument('--width', type=int, default=16)
     parser.add_argument('--teachers', type=int, nargs='+', default=[1, 2, 3, 4])
     add_cls_arguments(parser, batch=64, steps=20)
+    parser.add_argument('--no-fast', action='store_true',
+                        help='leave out feed-fast (slow where bf16 is emulated)')
     args = parser.parse_args()
     if min(args.teachers) < 1:
         parser.error(f'--teachers: each K must be >= 1, got {args.teachers}')
@@ -96,11 +99,12 @@ def main():
     steps = {}
     for k in args.teachers:
         model, optim = feed(args, k)
-        fast, fast_optim = feed(args, k, teacher_precision='bf16', teacher_channels_last=True)
-        fast.load_state_dict(model.state_dict())
         steps[f'floor K={k}'] = floor_step(args, model, data)
         steps[f'feed K={k}'] = lambda m=model, o=optim: m.train_step(data, o)
-        steps[f'feed-fast K={k}'] = lambda m=fast, o=fast_optim: m.train_step(data, o)
+        if not args.no_fast:
+            fast, fast_optim = feed(args, k, teacher_precision='bf16', teacher_channels_last=True)
+            fast.load_state_dict(model.state_dict())
+            steps[f'feed-fast K={k}'] = lambda m=fast, o=fast_optim: m.train_step(data, o)
         steps[f'trans K={k}'] = translator_step(model, data)
     median = interleaved_medians(steps, args.steps, args.warmup)
 
@@ -111,7 +115,8 @@ def main():
           '| feed-fast s | feed-fast / floor |')
     print('|---|---|---|---|---|---|---|---|')
     for k in args.teachers:
-        f, t, d, q = (median[f'{v} K={k}'] for v in ('floor', 'trans', 'feed', 'feed-fast'))
+        f, t, d = (median[f'{v} K={k}'] for v in ('floor', 'trans', 'feed'))
+        q = median.get(f'feed-fast K={k}', float('nan'))
         print(f'| {k} | {f:.3f} | {t:.3f} | {d:.3f} | {d / f:.3f} | {d / (f + t):.3f} '
               f'| {q:.3f} | {q / f:.3f} |')
 

@@ -139,6 +139,26 @@ def _distributed_on_cpu() -> None:
     MMDistributedDataParallel.__init__ = __init__
 
 
+def _broadcast_tensor_states_only(runner_module) -> None:
+    """mmengine 0.10.7's ``Runner._init_model_weights`` broadcasts every entry of the
+    model's ``state_dict()`` from rank 0 after ``init_weights``; an ``_extra_state`` entry
+    (torch lets ``get_extra_state`` return any picklable object: SGN's image pools return a
+    dict) fails in every process with "'dict' object has no attribute 'contiguous'".
+    Broadcast tensors and leave other entries as they are (each process builds the same
+    empty pools). Remove when mmengine skips non-tensor state."""
+    broadcast = runner_module.broadcast
+    if getattr(broadcast, '_mmkd_tensors_only', False):
+        return
+
+    def broadcast_tensors(data, *args, **kwargs):
+        if isinstance(data, torch.Tensor):
+            return broadcast(data, *args, **kwargs)
+        return None
+
+    broadcast_tensors._mmkd_tensors_only = True
+    runner_module.broadcast = broadcast_tensors
+
+
 def _package_helpers() -> None:
     """setuptools >= 81 removed ``pkg_resources``, which mmengine 0.10.7 uses in
     ``is_installed`` / ``get_installed_path`` for ``_base_ = 'pkg::...'`` inheritance.
@@ -528,6 +548,7 @@ def apply() -> None:
     _mmcls_is_mmpretrain()
     _checkpoint_allow_list()
     _distributed_on_cpu()
+    _after_import('mmengine.runner.runner', _broadcast_tensor_states_only)
     _diffusers_module_path()
     if importlib.util.find_spec('mmrazor') is not None:
         _torch_ao_for_mmrazor()

@@ -3,6 +3,11 @@ images): two optimizers, the linear decay, the mixing-grid hook, checkpoints wit
 pools, and resuming."""
 import copy
 import os.path as osp
+import re
+import shutil
+import sys
+
+import pytest
 
 import torch
 from mmengine.config import Config
@@ -13,6 +18,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 from tests.datasets.test_unpaired_multi_domain_dataset import make_domains
 from tests.models._sgn import write_tiny_run
+from tests.tools._tiny_sr import dist_train_two
 
 
 class PoolAtStart(Hook):
@@ -24,7 +30,8 @@ class PoolAtStart(Hook):
         self.step = float(state[0]['step']) if state else 0.0
 
 
-def run(tmp_path, name: str, max_iters: int, resume_from=None):
+def tiny_config(tmp_path, name: str, max_iters: int) -> Config:
+    """The tiny SGN run on 16 px crops of the images under ``tmp_path/data``."""
     config, _ = write_tiny_run(tmp_path)
     cfg = Config.fromfile(config)
     cfg.work_dir = str(tmp_path / name)
@@ -41,6 +48,11 @@ def run(tmp_path, name: str, max_iters: int, resume_from=None):
     cfg.custom_hooks[0].update(image=str(tmp_path / 'data' / 'photo' / 'photo0.png'),
                                interval=2, size=16)
     cfg.log_level = 'WARNING'
+    return cfg
+
+
+def run(tmp_path, name: str, max_iters: int, resume_from=None):
+    cfg = tiny_config(tmp_path, name, max_iters)
     cfg.load_from, cfg.resume = resume_from, resume_from is not None
     hook = PoolAtStart()
     runner = Runner.from_cfg(cfg)
@@ -78,3 +90,20 @@ def test_two_iterations_checkpoint_grid_and_resume(tmp_path):
     assert not torch.equal(end['state_dict']['generator.body.model.0.conv.weight'],
                            state['generator.body.model.0.conv.weight'])
     assert osp.exists(tmp_path / 'resumed' / 'iter_4.pth')
+
+
+@pytest.mark.skipif(shutil.which('torchrun', path=osp.dirname(sys.executable)) is None,
+                    reason='torchrun is not installed')
+def test_two_processes(tmp_path, monkeypatch):
+    """``tools/dist_train.sh`` with 2 processes: the generator and the discriminators each
+    under their own DDP (``MMSeparateDistributedDataParallel``), the pools' non-tensor state
+    left out of the start-up broadcast."""
+    make_domains(tmp_path / 'data', dict(photo=4, vangogh=2, ukiyoe=2), size=(30, 26))
+    cfg = tiny_config(tmp_path, 'dist', max_iters=2)
+    cfg.log_level = 'INFO'
+    config = str(tmp_path / 'tiny_sgn_dist.py')
+    cfg.dump(config)
+    log = dist_train_two(config, str(tmp_path / 'dist'), monkeypatch)
+    assert re.search(r'Iter\(train\) \[2/2\].*loss_d_ukiyoe: [\d.]+', log), log
+    state = _load_checkpoint(str(tmp_path / 'dist' / 'iter_2.pth'), map_location='cpu')
+    assert state['state_dict']['pools.vangogh._extra_state']['images'].shape[0] == 4

@@ -7,7 +7,8 @@
 # such a key silently).
 _base_ = [
     'mmrazor::pruning/mmcls/l1-norm/l1-norm_resnet34_8xb32_in1k_a.py',
-    '../_base_/datasets/fashion_mnist_3c_upstream.py'
+    '../_base_/datasets/fashion_mnist_3c_upstream.py',
+    '../_base_/models/resnet8_fashion_mnist_3c_upstream.py'
 ]
 default_scope = 'mmkd_ext'
 # the unpruned model: resnet8_1xb64-1k_fashion-mnist-3c.py, seed 0
@@ -22,14 +23,8 @@ pruned_units = [
     'backbone.layer3.0.conv2_(0, 64)_64',  # layer3 shortcut
 ]
 model = dict(
-    architecture=dict(
-        _delete_=True,
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='mmkd_ext.CIFARResNet', depth=8, in_channels=3, base_channels=16),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=10, in_channels=64),
-        init_cfg=dict(type='Pretrained', checkpoint=float_checkpoint)),
+    architecture=dict(_delete_=True, **_base_.fm3c_resnet8,
+                      init_cfg=dict(type='Pretrained', checkpoint=float_checkpoint)),
     mutator_cfg=dict(
         parse_cfg=dict(
             type='ChannelAnalyzer', demo_input=(1, 3, 28, 28), tracer_type='BackwardTracer')),

@@ -8,19 +8,14 @@
 # torch 2.x needs mmkd_ext's compat shims for this recipe (configs/kd/README.md).
 _base_ = [
     'mmrazor::quantization/qat/lsq/lsq_openvino_resnet18_8xb32_10e_in1k.py',
-    '../_base_/datasets/fashion_mnist_3c_upstream.py'
+    '../_base_/datasets/fashion_mnist_3c_upstream.py',
+    '../_base_/models/resnet8_fashion_mnist_3c_upstream.py'
 ]
 default_scope = 'mmkd_ext'
 # the full-precision model: resnet8_1xb64-1k_fashion-mnist-3c.py, seed 0
 float_checkpoint = 'checkpoints/kd/resnet8_1xb64-1k_fashion-mnist-3c.pth'
 model = dict(
-    architecture=dict(
-        _delete_=True,
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(type='mmkd_ext.CIFARResNet', depth=8, in_channels=3, base_channels=16),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=10, in_channels=64)),
+    architecture=dict(_delete_=True, **_base_.fm3c_resnet8),
     data_preprocessor=_base_.fm3c_data_preprocessor,
     float_checkpoint=float_checkpoint,
     input_shapes=(1, 3, 28, 28))

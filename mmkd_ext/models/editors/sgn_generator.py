@@ -4,12 +4,16 @@ from typing import Optional
 import torch
 import torch.nn.functional as F
 from mmagic.models.editors.cyclegan.cyclegan_generator import ResnetGenerator
+from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from torch import nn
 
 from mmkd_ext.registry import MODELS
 
-__all__ = ['SymGate', 'SGNGenerator']
+__all__ = ['SymGate', 'ResizeConv', 'SGNGenerator']
+
+INITS = ('default', 'normal')
+UPSAMPLES = ('deconv', 'nearest', 'bilinear')
 
 
 class SymGate(nn.Module):
@@ -37,6 +41,20 @@ class SymGate(nn.Module):
         return h * gate[:, :, None, None]
 
 
+class ResizeConv(nn.Sequential):
+    """x2 upsampling by interpolation (``mode``: ``'nearest'`` or ``'bilinear'``), then a
+    3x3 convolution with norm and ReLU: the resize-convolution of Odena et al., "Deconvolution
+    and Checkerboard Artifacts" (Distill, 2016), in place of a stride-2 transposed conv."""
+
+    def __init__(self, in_channels: int, out_channels: int, mode: str, norm_cfg: dict,
+                 bias: bool, padding_mode: str):
+        super().__init__(
+            nn.Upsample(scale_factor=2, mode=mode,
+                        align_corners=False if mode == 'bilinear' else None),
+            ConvModule(in_channels, out_channels, 3, padding=1, bias=bias, norm_cfg=norm_cfg,
+                       padding_mode=padding_mode))
+
+
 @MODELS.register_module()
 class SGNGenerator(BaseModule):
     """Sym-parameterized generator of "Image Translation to Mixed-Domain using
@@ -48,12 +66,14 @@ class SGNGenerator(BaseModule):
     accepted at inference, also outside the simplex (extrapolation).
 
     Note:
-        The gate widths are not given in the paper's text: ``W_c s`` and ``FC1`` default
-        to the gated channel count (``embed_channels``, ``hidden_channels``). The
-        convolutions get CycleGAN's ``N(0, 0.02)`` initialisation; the gates get PyTorch's
-        default ``Linear`` one (``gate_init='default'``), under which ``s`` moves the gates
-        from the first step, or CycleGAN's (``'normal'``), under which the gates start at
-        ``sigmoid(~0)`` for every ``s``. configs/sgn/README.md compares the two.
+        The defaults follow the official code: ``FC1`` has ``C / 4`` units
+        (``gate_reduction=4``) and every layer keeps PyTorch's default initialisation
+        (``init='default'``; the CycleGAN ``N(0, 0.02)`` call is commented out there).
+        The width of ``W_c s`` is not given; it defaults to ``C``. Ablations:
+        ``gate_reduction=1`` (``FC1`` as wide as ``C``), ``init='normal'`` (CycleGAN's
+        ``N(0, init_gain)`` for the convolutions; ``gate_init`` then says whether the gates
+        get it too) and ``upsample='nearest'``/``'bilinear'`` (resize + convolution instead
+        of transposed convolutions). configs/sgn/README.md says which runs used which.
 
     Args:
         num_terms (int): Entries n of ``s`` (one per loss term / domain).
@@ -64,11 +84,20 @@ class SGNGenerator(BaseModule):
         norm_cfg (dict, optional): Defaults to ``dict(type='IN')``.
         padding_mode (str): Defaults to ``'reflect'``.
         embed_channels (int, optional): Width of ``W_c s``. Defaults to the gated channels.
-        hidden_channels (int, optional): Width of ``FC1``. Defaults to the gated channels.
+        hidden_channels (int, optional): Width of ``FC1``; overrides ``gate_reduction``.
+        gate_reduction (int): ``FC1`` has ``max(1, C // gate_reduction)`` units. Defaults
+            to 4.
+        init (str): ``'default'`` (PyTorch's initialisation of every layer) or ``'normal'``
+            (``N(0, init_gain)`` weights, zero biases for the convolutions). Defaults to
+            ``'default'``.
+        init_gain (float): Standard deviation of ``'normal'``. Defaults to 0.02.
         gate_init (str): ``'default'`` (PyTorch's ``Linear`` initialisation) or
-            ``'normal'`` (``N(0, gain)`` as the convolutions). Defaults to ``'default'``.
-        init_cfg (dict, optional): ``dict(type='normal', gain=...)`` or a ``'Pretrained'``
-            checkpoint. Defaults to ``dict(type='normal', gain=0.02)``.
+            ``'normal'`` (``N(0, init_gain)``). Defaults to ``'default'``.
+        upsample (str): ``'deconv'`` (stride-2 transposed convolutions), ``'nearest'`` or
+            ``'bilinear'`` (:class:`ResizeConv`). Defaults to ``'deconv'``.
+        init_cfg (dict, optional): A ``'Pretrained'`` checkpoint, or
+            ``dict(type='normal', gain=...)``, an older spelling of ``init='normal'``.
+            Defaults to None.
     """
 
     def __init__(self,
@@ -81,33 +110,46 @@ class SGNGenerator(BaseModule):
                  padding_mode: str = 'reflect',
                  embed_channels: Optional[int] = None,
                  hidden_channels: Optional[int] = None,
+                 gate_reduction: int = 4,
+                 init: str = 'default',
+                 init_gain: float = 0.02,
                  gate_init: str = 'default',
+                 upsample: str = 'deconv',
                  init_cfg: Optional[dict] = None):
-        init_cfg = dict(type='normal', gain=0.02) if init_cfg is None else init_cfg
-        if init_cfg.get('type') not in ('normal', 'Pretrained'):
+        if init_cfg is not None and init_cfg.get('type') not in ('normal', 'Pretrained'):
             raise ValueError(f"init_cfg type must be 'normal' or 'Pretrained', got {init_cfg!r}")
+        if init_cfg is not None and init_cfg['type'] == 'normal':
+            init, init_gain, init_cfg = 'normal', init_cfg.get('gain', init_gain), None
         super().__init__(init_cfg=init_cfg)
         for name, value, low in (('num_terms', num_terms, 1), ('num_blocks', num_blocks, 1),
-                                 ('base_channels', base_channels, 1)):
-            if not isinstance(value, int) or value < low:
+                                 ('base_channels', base_channels, 1),
+                                 ('gate_reduction', gate_reduction, 1)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ValueError(f'{name} must be an int >= {low}, got {value!r}')
-        if gate_init not in ('default', 'normal'):
-            raise ValueError(f"gate_init must be 'default' or 'normal', got {gate_init!r}")
-        self.gate_init = gate_init
-        if padding_mode not in ('reflect', 'replicate', 'zeros'):
-            raise ValueError(f"padding_mode must be 'reflect', 'replicate' or 'zeros', got "
-                             f'{padding_mode!r}')
+        for name, value, allowed in (('init', init, INITS), ('gate_init', gate_init, INITS),
+                                     ('upsample', upsample, UPSAMPLES),
+                                     ('padding_mode', padding_mode,
+                                      ('reflect', 'replicate', 'zeros'))):
+            if value not in allowed:
+                raise ValueError(f'{name} must be one of {list(allowed)}, got {value!r}')
+        self.init, self.init_gain, self.gate_init = init, float(init_gain), gate_init
         self.num_terms = num_terms
+        norm_cfg = dict(type='IN') if norm_cfg is None else norm_cfg
         self.body = ResnetGenerator(
-            in_channels, out_channels, base_channels=base_channels,
-            norm_cfg=dict(type='IN') if norm_cfg is None else norm_cfg,
+            in_channels, out_channels, base_channels=base_channels, norm_cfg=norm_cfg,
             use_dropout=False, num_blocks=num_blocks, padding_mode=padding_mode,
             init_cfg=None)
+        if upsample != 'deconv':  # the two ups sit before the last layer
+            for i, index in enumerate((len(self.body.model) - 3, len(self.body.model) - 2)):
+                c = 4 * base_channels // 2**i
+                self.body.model[index] = ResizeConv(c, c // 2, upsample, norm_cfg,
+                                                    norm_cfg['type'] == 'IN', padding_mode)
         # layer index in body.model after which a gate acts -> gated channels
         self._gate_after = {0: base_channels, 2: 4 * base_channels,
                             2 + num_blocks: 4 * base_channels}
         self.gates = nn.ModuleDict({
-            str(index): SymGate(c, num_terms, embed_channels or c, hidden_channels or c)
+            str(index): SymGate(c, num_terms, embed_channels or c,
+                                hidden_channels or max(1, c // gate_reduction))
             for index, c in self._gate_after.items()
         })
 
@@ -131,20 +173,23 @@ class SGNGenerator(BaseModule):
         return h
 
     def init_weights(self) -> None:
-        """``N(0, gain)`` weights and zero biases for the convolutions (mmagic's
-        ``generation_init_weights`` with ``'normal'``, which cannot run under a parent's
-        ``BaseModule.init_weights`` in mmagic 1.2.0 / mmengine 0.10.7); the gates as
-        ``gate_init`` says."""
-        if self.init_cfg.get('type') == 'Pretrained':
+        """``init='default'``: every convolution and gate redrawn by PyTorch's own
+        ``reset_parameters`` (mmcv's ``ConvModule`` replaces it with Kaiming at
+        construction); ``'normal'``: ``N(0, init_gain)`` weights and zero biases for the
+        convolutions (mmagic's ``generation_init_weights``, which cannot run under a
+        parent's ``BaseModule.init_weights`` in mmagic 1.2.0 / mmengine 0.10.7). The gates
+        as ``gate_init`` says."""
+        if self.init_cfg is not None:  # 'Pretrained'
             super().init_weights()
             return
-        normal = (nn.Conv2d, nn.ConvTranspose2d) + ((nn.Linear, )
-                                                     if self.gate_init == 'normal' else ())
+        convs = (nn.Conv2d, nn.ConvTranspose2d)
         for module in self.modules():
-            if isinstance(module, normal):
-                nn.init.normal_(module.weight, 0.0, self.init_cfg.get('gain', 0.02))
+            normal = (isinstance(module, convs) and self.init == 'normal') or (
+                isinstance(module, nn.Linear) and self.gate_init == 'normal')
+            if normal:
+                nn.init.normal_(module.weight, 0.0, self.init_gain)
                 if module.bias is not None:
                     nn.init.zeros_(module.bias)
-            elif isinstance(module, nn.Linear):
+            elif isinstance(module, convs + (nn.Linear, )):
                 module.reset_parameters()
         self._is_init = True

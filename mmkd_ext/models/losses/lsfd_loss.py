@@ -7,21 +7,58 @@ from torch import nn
 
 from mmkd_ext.registry import MODELS
 
-__all__ = ['lsfd_loss', 'lsfd_attention', 'LSFDLoss']
+__all__ = ['lsfd_loss', 'lsfd_attention', 'local_affinity', 'LSFDLoss', 'DEFAULT_LOCAL_MODE']
 
-LOCAL_MODES = ('none', 'window', 'mean', 'norm')
+LOCAL_MODES = ('none', 'window', 'mean', 'norm', 'affinity', 'patch')
+# Provisional: the CPU study of configs/lsfd/README.md picks the final default.
+DEFAULT_LOCAL_MODE = 'affinity'
 DISTANCES = ('l1', 'l2')
 
 
+def _check_local_mode(local_mode: str, kernel_size: int, owner: str) -> None:
+    if local_mode not in LOCAL_MODES:
+        raise ValueError(f'{owner} local_mode must be one of {LOCAL_MODES}, got {local_mode!r}')
+    if local_mode in ('norm', 'affinity') and kernel_size < 3:
+        raise ValueError(f'{owner} local_mode={local_mode!r} needs neighbours: kernel_size '
+                         f'must be >= 3, got {kernel_size}')
+
+
+def local_affinity(feat: torch.Tensor, kernel_size: int = 3) -> torch.Tensor:
+    """Cosine similarity of each position's channel vector to its k x k neighbours.
+
+    (N, C, H, W) -> (N, k*k - 1, H, W): one map per neighbour offset, the centre (always 1)
+    left out; a neighbour outside the map is a zero vector (similarity 0). Memory and time
+    are linear in H*W (FAKD's affinity between all positions is (H*W)^2).
+    """
+    h, w = feat.shape[-2:]
+    r = kernel_size // 2
+    unit = F.normalize(feat, dim=1, eps=1e-6)
+    padded = F.pad(unit, (r, r, r, r))
+    sims = [(unit * padded[:, :, dy:dy + h, dx:dx + w]).sum(dim=1)
+            for dy in range(kernel_size) for dx in range(kernel_size) if (dy, dx) != (r, r)]
+    return torch.stack(sims, dim=1)
+
+
 def _local(feat: torch.Tensor, mode: str, k: int) -> torch.Tensor:
-    """The local view of a feature map that ``mode`` compares."""
+    """The local view of a feature map that ``mode`` compares: (N, C', H, W)."""
     if mode in ('none', 'window'):
         return feat
+    if mode == 'affinity':
+        return local_affinity(feat, k)
+    if mode == 'patch':  # the k x k x C neighbourhood of each position, unit L2 norm
+        n, _, h, w = feat.shape
+        patches = F.unfold(feat, k, padding=k // 2)  # (N, C*k*k, H*W)
+        return F.normalize(patches, dim=1, eps=1e-6).view(n, -1, h, w)
+    if mode == 'norm':  # centre each channel first: E[x^2] - E[x]^2 cancels less
+        feat = feat - feat.mean(dim=(2, 3), keepdim=True)
     mean = F.avg_pool2d(feat, k, stride=1, padding=k // 2, count_include_pad=False)
     if mode == 'mean':
         return mean
     var = F.avg_pool2d(feat * feat, k, stride=1, padding=k // 2, count_include_pad=False)
-    return (feat - mean) * torch.rsqrt((var - mean * mean).clamp_min(0) + 1e-4)
+    var = (var - mean * mean).clamp_min(0)
+    # eps relative to the channel's mean local variance: invariant to each channel's scale
+    eps = 1e-2 * var.mean(dim=(2, 3), keepdim=True) + 1e-12
+    return (feat - mean) * torch.rsqrt(var + eps)
 
 
 def lsfd_attention(distance: torch.Tensor, tau: float) -> torch.Tensor:
@@ -40,7 +77,7 @@ def lsfd_attention(distance: torch.Tensor, tau: float) -> torch.Tensor:
 def lsfd_loss(student_feat: torch.Tensor,
               teacher_feat: torch.Tensor,
               distance: str = 'l1',
-              local_mode: str = 'window',
+              local_mode: str = DEFAULT_LOCAL_MODE,
               kernel_size: int = 3,
               tau: Optional[float] = 1.0) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
     """Local-selective feature distance; returns ``(loss, attention or None)``.
@@ -48,11 +85,17 @@ def lsfd_loss(student_feat: torch.Tensor,
     Args:
         student_feat (Tensor): (N, C, H, W) student feature mapped to the teacher's channels.
         teacher_feat (Tensor): (N, C, H, W) teacher feature (no gradient flows into it).
-        distance (str): ``'l1'`` or ``'l2'`` point-wise distance.
-        local_mode (str): how neighbourhoods of ``kernel_size`` enter the comparison:
-            ``'none'`` point-wise (FitNet); ``'window'`` the distance at p is the mean
-            distance over the k x k window around p; ``'mean'`` compare local means;
-            ``'norm'`` compare locally normalised features (local structure, not level).
+        distance (str): ``'l1'`` or ``'l2'``, applied to the compared views below.
+        local_mode (str): what is compared over neighbourhoods of ``kernel_size`` k:
+            ``'none'`` the features point-wise (FitNet); ``'window'`` the point-wise
+            distance averaged over the k x k window around p (with uniform weights the
+            same sum as ``'none'``: FitNet's gradient inside the map); ``'mean'`` local
+            means; ``'norm'`` locally normalised features (each channel minus its k x k
+            mean, over its k x k standard deviation, with an epsilon of 1% of the
+            channel's mean local variance: invariant to each channel's offset and scale); ``'affinity'`` each position's
+            cosine similarities to its k*k - 1 neighbours (:func:`local_affinity`);
+            ``'patch'`` the unfolded k x k x C neighbourhood of each position, L2-normalised
+            per window. Defaults to :data:`DEFAULT_LOCAL_MODE`.
         kernel_size (int): odd neighbourhood size k. Defaults to 3.
         tau (float, optional): attention temperature; None turns the selective attention
             off (uniform weights).
@@ -65,6 +108,7 @@ def lsfd_loss(student_feat: torch.Tensor,
         raise ValueError(f'student feature {tuple(student_feat.shape)} and teacher feature '
                          f'{tuple(teacher_feat.shape)} differ in shape; map the student '
                          'feature with a connector (e.g. ConvRegressor)')
+    _check_local_mode(local_mode, kernel_size, 'lsfd_loss')
     if tau is not None and student_feat.shape[-2] * student_feat.shape[-1] == 1:
         raise ValueError('the selective attention weights the H*W positions of a feature map, '
                          'but the tapped maps are 1x1; tap a layer with spatial extent or set '
@@ -99,12 +143,22 @@ class LSFDLoss(nn.Module):
         method notes: the local comparison is one of ``local_mode`` (the paper's choice is
         not pinned down), and the attention temperature is relative to each sample's mean
         distance so one ``tau`` fits features of any scale. ``local_mode='none'`` with
-        ``tau=None`` is FitNet.
+        ``tau=None`` is FitNet. ``'window'`` without attention is FitNet too: averaging
+        the point-wise distance over k x k windows and then over the map is the same sum
+        as the point-wise mean, so the gradient inside the map is FitNet's exactly (only
+        the border differs; tested). A local term must change what is compared.
+        The default, :data:`DEFAULT_LOCAL_MODE` = ``'affinity'``, is provisional: it
+        compares how each position relates to its neighbours (local structure, which a
+        point-wise distance cannot express, at linear cost, where FAKD's affinity between
+        all positions costs (H*W)^2), and is invariant to the per-position feature scale.
+        The measured study in ``configs/lsfd/README.md`` picks the final default among
+        ``'norm'``, ``'affinity'`` and ``'patch'``.
 
     Args:
         distance (str): ``'l1'`` or ``'l2'``. Defaults to ``'l1'``.
-        local_mode (str): ``'none'``, ``'window'``, ``'mean'`` or ``'norm'``.
-            Defaults to ``'window'``.
+        local_mode (str): one of ``'none'``, ``'window'``, ``'mean'``, ``'norm'``,
+            ``'affinity'``, ``'patch'`` (see :func:`lsfd_loss`). Defaults to
+            :data:`DEFAULT_LOCAL_MODE`.
         kernel_size (int): Odd neighbourhood size. Defaults to 3.
         tau (float, optional): Attention temperature (> 0); None disables the attention.
             Defaults to 1.0.
@@ -113,19 +167,17 @@ class LSFDLoss(nn.Module):
 
     def __init__(self,
                  distance: str = 'l1',
-                 local_mode: str = 'window',
+                 local_mode: str = DEFAULT_LOCAL_MODE,
                  kernel_size: int = 3,
                  tau: Optional[float] = 1.0,
                  loss_weight: float = 1.0):
         super().__init__()
         if distance not in DISTANCES:
             raise ValueError(f'LSFDLoss distance must be one of {DISTANCES}, got {distance!r}')
-        if local_mode not in LOCAL_MODES:
-            raise ValueError(
-                f'LSFDLoss local_mode must be one of {LOCAL_MODES}, got {local_mode!r}')
         if not isinstance(kernel_size, int) or kernel_size < 1 or kernel_size % 2 == 0:
             raise ValueError(f'LSFDLoss kernel_size must be an odd positive int, '
                              f'got {kernel_size!r}')
+        _check_local_mode(local_mode, kernel_size, 'LSFDLoss')
         if tau is not None and not tau > 0:
             raise ValueError(f'LSFDLoss tau must be > 0 or None (no attention), got {tau!r}')
         self.distance, self.local_mode = distance, local_mode

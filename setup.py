@@ -3,6 +3,18 @@
 mmcv is deliberately absent from ``install_requires``: the only mmcv release that mmagic
 1.2 and MMRazor 1.0 both accept (2.1.0) has to be compiled against the installed torch,
 which an isolated pip build cannot do. ``tools/install.sh`` (``make install``) installs it.
+
+Besides the package, an install puts two things into site-packages:
+
+- ``mmkd_ext/.mim/{configs,tools,checkpoints,model-index.yml}``, where OpenMMLab packages
+  keep their configs, so that ``_base_ = 'mmkd_ext::lsfd/edsr_x4.py'`` resolves from any
+  folder. A wheel holds copies; an editable install links ``mmkd_ext/.mim`` in the source
+  tree to the tree's own folders (and ``mmkd_ext.compat.mmengine`` makes mmengine look
+  there rather than in site-packages).
+- ``mmkd_ext-startup.pth``, which Python runs at start-up: it imports the top-level
+  ``_mmkd_ext_startup`` module (standard library only), which adds the numpy 2 aliases of
+  ``mmkd_ext/compat/numpy.py`` when numpy is first imported, so that upstream tools run in
+  this environment (``import mmagic.models``) work without ``import mmkd_ext``.
 """
 import os
 import os.path as osp
@@ -12,39 +24,49 @@ from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 HERE = osp.dirname(osp.abspath(__file__))
-MIM_FILES = ('configs', 'tools', 'model-index.yml')
+MIM_FILES = ('configs', 'tools', 'checkpoints', 'model-index.yml')
+STARTUP_MODULE = '_mmkd_ext_startup'
+STARTUP_PTH = 'mmkd_ext-startup.pth'  # sorts after setuptools' __editable__.*.pth
 
 
 class BuildWithMim(build_py):
-    """Copy ``configs/``, ``tools/`` and ``model-index.yml`` into ``mmkd_ext/.mim`` of the built package.
+    """Copy :data:`MIM_FILES` into ``mmkd_ext/.mim`` of the built package and write the
+    start-up ``.pth`` file at the top of the install.
 
-    This is where OpenMMLab packages keep their configs inside a wheel, so that
-    ``_base_ = 'mmkd_ext::lsfd/edsr_x4.py'`` resolves after a non-editable install.
-    An editable install resolves the same paths through ``mmkd_ext/.mim`` links made
-    by :func:`link_mim_files` instead.
+    A wheel gets both from ``build_lib``. An editable build (``pip install -e .``) keeps
+    ``build_lib`` out of the installation: its ``.mim`` is the links made by
+    :func:`link_mim_files` and the ``.pth`` goes straight into the editable wheel.
     """
 
     def run(self):
         super().run()
-        mim = osp.join(self.build_lib, 'mmkd_ext', '.mim')
-        for name in MIM_FILES:
-            dst = osp.join(mim, name)
-            if osp.lexists(dst):
-                shutil.rmtree(dst) if osp.isdir(dst) and not osp.islink(dst) else os.remove(dst)
-            src = osp.join(HERE, name)
-            if osp.isdir(src):
-                shutil.copytree(src, dst, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
-            else:
-                shutil.copyfile(src, dst)
+        if getattr(self, 'editable_mode', False):
+            top = self.get_finalized_command('install').install_lib
+        else:
+            top = self.build_lib
+            mim = osp.join(self.build_lib, 'mmkd_ext', '.mim')
+            for name in MIM_FILES:
+                dst = osp.join(mim, name)
+                if osp.lexists(dst):
+                    shutil.rmtree(dst) if osp.isdir(dst) and not osp.islink(dst) else os.remove(dst)
+                src = osp.join(HERE, name)
+                if osp.isdir(src):
+                    shutil.copytree(src, dst, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+                else:
+                    os.makedirs(mim, exist_ok=True)
+                    shutil.copyfile(src, dst)
+        os.makedirs(top, exist_ok=True)
+        with open(osp.join(top, STARTUP_PTH), 'w') as f:
+            f.write(f'import {STARTUP_MODULE}; {STARTUP_MODULE}.install()\n')
 
 
 def link_mim_files():
-    """Make ``mmkd_ext/.mim/{configs,tools}`` point at the source tree (editable installs)."""
+    """Make ``mmkd_ext/.mim/*`` point at the source tree (editable installs)."""
     mim = osp.join(HERE, 'mmkd_ext', '.mim')
     os.makedirs(mim, exist_ok=True)
     for name in MIM_FILES:
         dst = osp.join(mim, name)
-        if not osp.lexists(dst):
+        if not osp.lexists(dst) and osp.exists(osp.join(HERE, name)):
             os.symlink(osp.join('..', '..', name), dst)
 
 
@@ -65,6 +87,7 @@ setup(
     long_description_content_type='text/markdown',
     python_requires='>=3.9',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    py_modules=[STARTUP_MODULE],
     include_package_data=False,
     cmdclass={'build_py': BuildWithMim},
     install_requires=[

@@ -1,7 +1,8 @@
 """mmkd_ext: knowledge distillation methods as an OpenMMLab plugin."""
-from . import compat
+from . import checkpoint, compat
 
-compat.apply()  # before any mm* package imports numpy aliases or loads a checkpoint
+compat.apply()  # before any mm* package imports numpy aliases
+checkpoint.install()  # every checkpoint mmengine loads goes through the allow-list
 
 from .version import __version__  # noqa: E402
 

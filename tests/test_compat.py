@@ -1,4 +1,5 @@
-"""The compat layer: safe checkpoint loading, numpy / torch / mmcls shims, idempotence."""
+"""Safe checkpoint loading (mmkd_ext.checkpoint) and the compat layer: numpy / torch / mmcls
+shims, idempotence."""
 import collections
 import os
 import os.path as osp
@@ -15,8 +16,8 @@ from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader, load_checkpoint
 
-from mmkd_ext import compat
-from mmkd_ext.compat import UnsafeCheckpointError
+from mmkd_ext import checkpoint, compat
+from mmkd_ext.checkpoint import UnsafeCheckpointError
 
 from .conftest import REPO, TinyRegressor
 
@@ -191,8 +192,16 @@ def test_apply_is_idempotent():
     before = _shim_state()
     compat.apply()
     compat.apply()
+    checkpoint.install()
     assert _shim_state() == before
     assert sum(getattr(f, 'alias', None) == 'mmcls' for f in sys.meta_path) == 1
+
+
+def test_old_import_path_of_the_checkpoint_policy():
+    from mmkd_ext.compat import safe_globals, unsafe_checkpoint_error
+    assert compat.UnsafeCheckpointError is UnsafeCheckpointError
+    assert safe_globals is checkpoint.safe_globals
+    assert unsafe_checkpoint_error is checkpoint.unsafe_checkpoint_error
 
 
 def _free_port() -> int:

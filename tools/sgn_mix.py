@@ -21,7 +21,7 @@ import cv2
 
 import mmkd_ext  # noqa: F401  (compat shims before mm* packages)
 from mmkd_ext.apis import SGNMixer
-from mmkd_ext.compat import UnsafeCheckpointError
+from mmkd_ext.checkpoint import UnsafeCheckpointError
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:

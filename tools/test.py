@@ -24,7 +24,7 @@ from mmengine.hooks import Hook
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from mmkd_ext.compat import UnsafeCheckpointError
+from mmkd_ext.checkpoint import UnsafeCheckpointError
 from train import (check_config_path, corrupt_data_files,  # tools/train.py
                    explained_build_errors, missing_data_roots, setup_cpu_distributed)
 

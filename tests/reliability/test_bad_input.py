@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from mmkd_ext.apis.sgn_mix import parse_mix
-from mmkd_ext.compat import UnsafeCheckpointError
+from mmkd_ext.checkpoint import UnsafeCheckpointError
 from mmkd_ext.models.algorithms.sgn import parse_terms
 from mmkd_ext.registry import HOOKS, MODELS
 from tests.models._classifiers import tiny_classifier

@@ -9,7 +9,7 @@ import sys
 import pytest
 import torch
 
-from mmkd_ext.compat import UnsafeCheckpointError
+from mmkd_ext.checkpoint import UnsafeCheckpointError
 from mmkd_ext.registry import MODELS
 from tests.models._classifiers import tiny_classifier
 from tests.models._editors import tiny_editor

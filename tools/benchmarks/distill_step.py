@@ -7,7 +7,9 @@ Compares on the same networks, batch and machine (one optimizer step each):
   mmrazor-fitnet  MMRazor 1.0 SingleTeacherDistill + ConfigurableDistiller, FitNet
                   (1x1 conv connector, L1) on the body output before the upsampler
   fitnet          mmkd_ext FeatureDistill + FitNetLoss, fp32 teacher
-  lsfd            mmkd_ext FeatureDistill + LSFDLoss (3x3 regressor, window, attention)
+  lsfd            mmkd_ext FeatureDistill + LSFDLoss (3x3 regressor, the default local
+                  mode, attention)
+  lsfd-auto       the same with teacher_precision='auto' (channels-last; bf16 where fast)
   lsfd-fast       the same with the teacher in bf16 autocast + channels_last
 The variants are timed in turn (interleaved, round robin) and the median is reported with
 ratios to MMRazor's step, to the reference and to the floor. Memory: the bytes each step
@@ -15,9 +17,14 @@ keeps for backward (activations saved by autograd), over the floor's. Last, the 
 the LSFD loss alone (forward + backward) at several feature sizes: time and saved bytes
 against the number of positions H*W.
 
+With ``--formats``, only the memory formats: the teacher's no-grad forward and the student's
+train step (forward, backward, Adam) in contiguous and channels-last fp32, same weights and
+batch, with the largest differences of their outputs (the demo pair: ``--teacher 32 8
+--student 16 4 --batch 8 --lr-size 24``).
+
     python tools/benchmarks/distill_step.py [--teacher 256 32] [--student 64 16]
         [--scale 4] [--batch 4] [--lr-size 48] [--steps 20] [--warmup 2]
-        [--loss-sizes 24 48 96 192] [--loss-only]
+        [--loss-sizes 24 48 96 192] [--loss-only] [--formats]
 """
 import argparse
 import copy
@@ -122,7 +129,7 @@ def attention_cost(channels: int, sizes, repeats: int = 10):
     def loss_step(size):
         s_feat = torch.randn(4, channels, size, size, requires_grad=True)
         t_feat = torch.randn(4, channels, size, size)
-        return lambda: lsfd_loss(s_feat, t_feat, local_mode='window', tau=1.0)[0].backward()
+        return lambda: lsfd_loss(s_feat, t_feat, tau=1.0)[0].backward()
 
     steps = {size: loss_step(size) for size in sizes}
     seconds = interleaved_medians(steps, repeats, warmup=2)
@@ -132,7 +139,8 @@ def attention_cost(channels: int, sizes, repeats: int = 10):
 def print_attention_cost(channels: int, sizes) -> None:
     cost = attention_cost(channels, sizes)
     base = sizes[0]
-    print(f'LSFD loss alone (window 3x3 + attention), forward + backward, batch 4 x {channels} '
+    print(f'LSFD loss alone (default local mode, 3x3, + attention), forward + backward, '
+          f'batch 4 x {channels} '
           'channels, median of 10:')
     print('| size | positions / first | ms | time / first | saved MB | saved / first |')
     print('|---|---|---|---|---|---|')
@@ -140,6 +148,53 @@ def print_attention_cost(channels: int, sizes) -> None:
         (sec, mem), (sec0, mem0) = cost[size], cost[base]
         print(f'| {size}x{size} | {(size / base) ** 2:.0f} | {1000 * sec:.1f} | {sec / sec0:.2f} '
               f'| {mem / 2**20:.1f} | {mem / mem0:.2f} |')
+
+
+def memory_format_cost(args) -> None:
+    """Print the teacher forward and student step times, contiguous vs channels-last."""
+    from mmkd_ext.models.algorithms.base import FastTeacher
+    s = args.lr_size
+    lr = torch.rand(args.batch, 3, s, s)
+    gt = torch.rand(args.batch, 3, s * args.scale, s * args.scale)
+    teacher = MODELS.build(editor(*args.teacher, args.scale, 0.1)).generator.eval()
+    student = MODELS.build(editor(*args.student, args.scale, 1.0)).generator
+    steps, outputs = {}, {}
+    for fmt, channels_last in (('contiguous', False), ('channels-last', True)):
+        t_net, s_net = copy.deepcopy(teacher), copy.deepcopy(student)
+        fast = FastTeacher('fp32', channels_last)
+        fast.prepare(t_net)
+        if channels_last:
+            s_net.to(memory_format=torch.channels_last)
+        optim = torch.optim.Adam(s_net.parameters(), lr=1e-4)
+
+        def forward(t_net=t_net, fast=fast):
+            with fast.run(lr) as x:
+                return t_net(x)
+
+        def train_step(s_net=s_net, optim=optim):
+            optim.zero_grad()
+            (s_net(lr) - gt).abs().mean().backward()
+            optim.step()
+
+        steps[f'teacher {fmt}'], steps[f'student {fmt}'] = forward, train_step
+        s_net.zero_grad()
+        (s_net(lr) - gt).abs().mean().backward()
+        outputs[fmt] = (forward(), [p.grad.clone() for p in s_net.parameters()])
+    median = interleaved_medians(steps, args.steps, args.warmup)
+    out_diff = (outputs['contiguous'][0] - outputs['channels-last'][0]).abs().max().item()
+    grad_diff = max((a - b).abs().max().item() / a.abs().max().clamp_min(1e-12).item()
+                    for a, b in zip(outputs['contiguous'][1], outputs['channels-last'][1]))
+    print(f'\nfp32 memory formats: EDSR {args.teacher[1]}x{args.teacher[0]} teacher forward '
+          f'(no grad), EDSR {args.student[1]}x{args.student[0]} student train step, '
+          f'x{args.scale}, batch {args.batch}, LR {s}x{s}, median of {args.steps} interleaved, '
+          f'{torch.get_num_threads()} threads')
+    print('| part | contiguous s | channels-last s | contiguous / channels-last |')
+    print('|---|---|---|---|')
+    for part in ('teacher', 'student'):
+        a, b = median[f'{part} contiguous'], median[f'{part} channels-last']
+        print(f'| {part} | {a:.4f} | {b:.4f} | {a / b:.2f} |')
+    print(f'teacher output max |difference| {out_diff:.2e}; student gradients max relative '
+          f'difference {grad_diff:.2e}')
 
 
 def main():
@@ -157,24 +212,31 @@ def main():
                         help='feature sizes for the LSFD loss cost (linear in H*W)')
     parser.add_argument('--loss-only', action='store_true',
                         help='measure only the LSFD loss cost at --loss-sizes')
+    parser.add_argument('--formats', action='store_true',
+                        help='measure only contiguous vs channels-last (teacher forward, '
+                        'student step)')
     args = parser.parse_args()
     torch.manual_seed(0)
     init_default_scope('mmkd_ext')
     if args.loss_only:
         print_attention_cost(args.teacher[0], args.loss_sizes)
         return
+    if args.formats:
+        memory_format_cost(args)
+        return
 
-    lsfd = dict(type='LSFDLoss', local_mode='window', tau=1.0)
+    lsfd = dict(type='LSFDLoss', tau=1.0)
     models = {
         'mmrazor-fitnet': mmrazor_fitnet(args),
         'fitnet': ours(args, dict(type='FitNetLoss', mode='l1'), 1),
         'lsfd': ours(args, lsfd, 3),
+        'lsfd-auto': ours(args, lsfd, 3, teacher_precision='auto'),
         'lsfd-fast': ours(args, lsfd, 3, teacher_precision='bf16', teacher_channels_last=True),
     }
     models['reference'] = Reference(models['fitnet'], to_tap=False)
     models['floor'] = Reference(models['fitnet'], to_tap=True)
     teacher_state = models['fitnet'].teacher.state_dict()
-    for name in ('lsfd', 'lsfd-fast'):
+    for name in ('lsfd', 'lsfd-auto', 'lsfd-fast'):
         models[name].teacher.load_state_dict(teacher_state)
     models['mmrazor-fitnet'].teacher.load_state_dict(teacher_state)
     optims = {n: OptimWrapper(torch.optim.Adam(
@@ -206,7 +268,8 @@ def main():
     print(f'| {"variant":<15} | {"s/step":>7} | {"/ mmrazor":>9} | {"/ reference":>11} '
           f'| {"/ floor":>7} | {"saved MB - floor":>16} |')
     print('|-----------------|---------|-----------|-------------|---------|------------------|')
-    for name in ('reference', 'floor', 'mmrazor-fitnet', 'fitnet', 'lsfd', 'lsfd-fast'):
+    for name in ('reference', 'floor', 'mmrazor-fitnet', 'fitnet', 'lsfd', 'lsfd-auto',
+                 'lsfd-fast'):
         print(f'| {name:<15} | {median[name]:7.3f} | {median[name] / median["mmrazor-fitnet"]:9.2f} '
               f'| {median[name] / median["reference"]:11.2f} | {median[name] / median["floor"]:7.2f} '
               f'| {(memory[name] - memory["floor"]) / 2**20:16.1f} |')

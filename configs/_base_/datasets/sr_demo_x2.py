@@ -1,74 +1,19 @@
-# Demo super-resolution data at x2 (build it with `python tools/prepare_data.py sr`):
-# train on 240x240 sub-images of 104 photos, validate and test on the 14-image bench14
-# set (Set5 butterfly, Set14 baboon and 12 more), PSNR/SSIM on Y with `sr_scale` border.
-# LR images: mmagic's MATLAB-like bicubic, the degradation of the standard LRbicx2 sets.
-sr_scale = 2  # not `scale`: the model bases (models/edsr_x4.py) define that one
-gt_patch_size = 64  # LR patches of 32x32: small enough for CPU runs
+# Demo super-resolution data at x2: sr_demo_x4.py with what depends on the scale (the LR
+# folders, the patch size and the border that PSNR/SSIM crop) set from `sr_scale`.
+_base_ = './sr_demo_x4.py'
 
-data_root = 'data/sr_demo'
+sr_scale = 2
+gt_patch_size = 64  # LR patches of 32x32: small enough for CPU runs
 train_pipeline = [
-    dict(type='LoadImageFromFile', key='img', color_type='color',
-         channel_order='rgb', imdecode_backend='cv2'),
-    dict(type='LoadImageFromFile', key='gt', color_type='color',
-         channel_order='rgb', imdecode_backend='cv2'),
+    *_base_.train_pipeline[:2],
     dict(type='mmagic.SetValues', dictionary=dict(scale=sr_scale)),
     dict(type='mmagic.PairedRandomCrop', gt_patch_size=gt_patch_size),
-    dict(type='mmagic.Flip', keys=['img', 'gt'], flip_ratio=0.5, direction='horizontal'),
-    dict(type='mmagic.Flip', keys=['img', 'gt'], flip_ratio=0.5, direction='vertical'),
-    dict(type='mmagic.RandomTransposeHW', keys=['img', 'gt'], transpose_ratio=0.5),
-    dict(type='mmagic.PackInputs'),
+    *_base_.train_pipeline[4:],
 ]
-test_pipeline = [
-    dict(type='LoadImageFromFile', key='img', color_type='color',
-         channel_order='rgb', imdecode_backend='cv2'),
-    dict(type='LoadImageFromFile', key='gt', color_type='color',
-         channel_order='rgb', imdecode_backend='cv2'),
-    dict(type='mmagic.PackInputs'),
-]
-
 train_dataloader = dict(
-    num_workers=2,
-    batch_size=8,
-    drop_last=True,
-    persistent_workers=False,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        type='mmagic.BasicImageDataset',
-        metainfo=dict(dataset_type='sr_demo', task_name='sisr'),
-        data_root=data_root,
-        data_prefix=dict(img=f'train_lr_sub_x{sr_scale}', gt='train_hr_sub'),
-        filename_tmpl=dict(img='{}', gt='{}'),
-        pipeline=train_pipeline))
-
-val_dataloader = dict(
-    num_workers=2,
-    batch_size=1,
-    drop_last=False,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='mmagic.BasicImageDataset',
-        metainfo=dict(dataset_type='bench14', task_name='sisr'),
-        data_root=data_root,
-        data_prefix=dict(img=f'bench14_lr_x{sr_scale}', gt='bench14_hr'),
-        filename_tmpl=dict(img='{}', gt='{}'),
-        pipeline=test_pipeline))
-val_evaluator = dict(
-    type='mmagic.Evaluator',
-    metrics=[
-        dict(type='mmagic.PSNR', crop_border=sr_scale, convert_to='Y'),
-        dict(type='mmagic.SSIM', crop_border=sr_scale, convert_to='Y'),
-    ])
-
+    dataset=dict(data_prefix=dict(img=f'train_lr_sub_x{sr_scale}'), pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(data_prefix=dict(img=f'bench14_lr_x{sr_scale}')))
+val_evaluator = dict(metrics=[dict(m, crop_border=sr_scale) for m in _base_.val_evaluator.metrics])
 test_dataloader = val_dataloader
 test_evaluator = dict(
-    type='mmagic.Evaluator',
-    metrics=[
-        dict(type='mmagic.PSNR', crop_border=sr_scale, convert_to='Y', prefix='bench14'),
-        dict(type='mmagic.SSIM', crop_border=sr_scale, convert_to='Y', prefix='bench14'),
-    ])
-
-# mmagic's metrics count images in `prepare()`, which only mmagic's loops and Evaluator
-# call (mmengine's ValLoop fails in `evaluate`).
-val_cfg = dict(type='mmagic.MultiValLoop')
-test_cfg = dict(type='mmagic.MultiTestLoop')
+    metrics=[dict(m, crop_border=sr_scale) for m in _base_.test_evaluator.metrics])

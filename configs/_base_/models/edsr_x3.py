@@ -2,7 +2,5 @@
 _base_ = './edsr_x4.py'
 
 scale = 3
-edsr_large = dict(generator=dict(upscale_factor=scale))
-edsr_baseline = dict(generator=dict(upscale_factor=scale))
-edsr_demo_teacher = dict(generator=dict(upscale_factor=scale))
-edsr_demo_student = dict(generator=dict(upscale_factor=scale))
+edsr_large = edsr_baseline = edsr_demo_teacher = edsr_demo_student = dict(
+    generator=dict(upscale_factor=scale))

@@ -9,13 +9,9 @@ optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True))
 param_scheduler = dict(
     type='MultiStepLR', by_epoch=False, milestones=[39100, 58650], gamma=0.1)
+# the runtime's hooks; checkpoints at each validation, the last and the best top-1 kept
 default_hooks = dict(
     checkpoint=dict(
-        type='CheckpointHook',
-        interval=3910,
-        by_epoch=False,
-        max_keep_ckpts=1,
-        save_last=True,
-        save_best='accuracy/top1',
+        interval=3910, max_keep_ckpts=1, save_last=True, save_best='accuracy/top1',
         rule='greater'))
 auto_scale_lr = dict(base_batch_size=128)

@@ -8,13 +8,9 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4, nesterov=True))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=False, T_max=max_iters, eta_min=0)
+# the runtime's hooks; checkpoints at each validation, the last and the best top-1 kept
 default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=100),
+    logger=dict(interval=100),
     checkpoint=dict(
-        type='CheckpointHook',
-        interval=500,
-        by_epoch=False,
-        max_keep_ckpts=1,
-        save_last=True,
-        save_best='accuracy/top1',
+        interval=500, max_keep_ckpts=1, save_last=True, save_best='accuracy/top1',
         rule='greater'))

@@ -9,12 +9,7 @@ param_scheduler = dict(
     type='CosineAnnealingLR', by_epoch=False, T_max=max_iters, eta_min=1e-5)
 # The runtime's hooks with the checkpoint policy of this schedule.
 default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=100),
-    checkpoint=dict(
-        type='CheckpointHook',
-        interval=500,
-        by_epoch=False,
-        max_keep_ckpts=1,
-        save_last=True))
+    logger=dict(interval=100),
+    checkpoint=dict(interval=500, max_keep_ckpts=1, save_last=True))
 # mmagic's log processor counts the iterations of mmagic's Multi{Val,Test}Loop right.
 log_processor = dict(type='mmagic.LogProcessor', window_size=50, by_epoch=False)

@@ -194,7 +194,7 @@ class SGNMixer:
             raise ValueError(f'{config}: not an SGN config (model.generator and model.terms '
                              'are needed)')
         self.source_domain = model['source_domain']
-        self.names = [t['name'] for t in parse_terms(model['terms'], self.source_domain)]
+        self.names = [t.name for t in parse_terms(model['terms'], self.source_domain)]
         init_default_scope(cfg.get('default_scope', 'mmkd_ext'))
         gen_cfg = dict(model['generator'], num_terms=len(self.names))
         self.generator = MODELS.build(gen_cfg)

@@ -1,5 +1,6 @@
 # SGN (arXiv 1811.12362) shared by the configs of configs/sgn: the sym-gated CycleGAN ResNet
-# generator, one 70x70 PatchGAN (mmagic) per adversarial domain, LSGAN, s ~ Dirichlet(0.5),
+# generator (the official code's gate width C/4 and PyTorch's initialisation), one 70x70
+# PatchGAN (mmagic) per adversarial domain, LSGAN, s ~ Dirichlet(0.5),
 # a replay pool of 50 (fake, s) pairs per domain; Adam 2e-4, betas (0.5, 0.999) for the
 # generator and the discriminators, constant, then linear decay to 0 over the second half.
 # Configs set `terms` (one per entry of s) and the data.
@@ -12,7 +13,6 @@ model = dict(
     discriminator=dict(
         type='mmagic.PatchDiscriminator', in_channels=3, base_channels=64, num_conv=3,
         norm_cfg=dict(type='IN'), init_cfg=dict(type='normal', gain=0.02)),
-    gan_loss=dict(type='mmagic.GANLoss', gan_type='lsgan'),
     terms=[
         dict(kind='reconstruction', name='photo', loss_weight=2.0),
         dict(kind='adversarial', domain='vangogh', loss_weight=1.0, identity_weight=5.0),

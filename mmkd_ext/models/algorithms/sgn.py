@@ -1,6 +1,6 @@
 """SGN: one generator translating into any mix of domains and losses, set by ``s``."""
 import copy
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 from mmagic.models.utils import set_requires_grad
@@ -9,64 +9,33 @@ from mmengine.model import BaseModel, is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from torch import nn
 
+from mmkd_ext.models.losses.sgn_terms import SGNTerm, TermInputs, parse_terms
 from mmkd_ext.registry import MODELS
 from .sgn_image_pool import SymImagePool
 
 __all__ = ['SGN', 'DomainDiscriminators', 'parse_terms']
 
-#: term kind -> the keys its config may hold (besides ``kind``)
-TERM_KEYS = {
-    'reconstruction': {'name', 'loss_weight'},
-    'adversarial': {'domain', 'name', 'loss_weight', 'identity_weight'},
-    'style': {'name', 'loss'},
-}
+#: the only ``gan_loss`` accepted: SGN's adversarial terms are LSGAN (losses/lsgan_loss.py)
+LSGAN = dict(gan_type='lsgan', real_label_val=1.0, fake_label_val=0.0, loss_weight=1.0)
 
 
-def parse_terms(terms: Sequence[dict], source_domain: str) -> List[dict]:
-    """Check SGN's term configs and fill in their defaults; the order is the order of ``s``.
+def _check_gan_loss(gan_loss: Optional[dict]) -> None:
+    """``gan_loss`` is kept for configs that name mmagic's LSGAN ``GANLoss``; SGN computes
+    LSGAN itself (per sample), so anything else is refused rather than ignored."""
+    if gan_loss is None:
+        return
+    cfg = dict(gan_loss)
+    if cfg.pop('type', None) not in ('mmagic.GANLoss', 'GANLoss') or any(
+            k not in LSGAN or v != LSGAN[k] for k, v in cfg.items()) or 'gan_type' not in cfg:
+        raise ValueError("SGN's adversarial terms are LSGAN with targets 1/0: gan_loss may "
+                         "be left out or be dict(type='mmagic.GANLoss', gan_type='lsgan'); "
+                         f"weight a term with its loss_weight. Got {gan_loss!r}")
 
-    ``reconstruction``: ``loss_weight * |G(x, s) - x|`` on the source (name: the source
-    domain, weight 2). ``adversarial``: LSGAN towards ``domain`` (name: the domain,
-    weight 1) plus ``identity_weight * |G(x_domain, s) - x_domain|`` (default 5; 0 skips
-    it). ``style``: a loss module (``PerceptualStyleLoss``) given as ``loss``.
-    """
-    if isinstance(terms, dict) or not terms:
-        raise ValueError(f'terms must be a non-empty list of term dicts, got {terms!r}')
-    parsed = []
-    for index, term in enumerate(terms):
-        term = dict(term)
-        kind = term.pop('kind', None)
-        if kind not in TERM_KEYS:
-            raise ValueError(f'terms[{index}]: kind must be one of {list(TERM_KEYS)}, got '
-                             f'{kind!r}')
-        unknown = sorted(set(term) - TERM_KEYS[kind])
-        if unknown:
-            raise ValueError(f'terms[{index}] ({kind}): unknown keys {unknown}; allowed '
-                             f'{sorted(TERM_KEYS[kind])}')
-        if kind == 'adversarial' and not term.get('domain'):
-            raise ValueError(f'terms[{index}]: an adversarial term needs its `domain`')
-        if kind == 'style' and not isinstance(term.get('loss'), (dict, nn.Module)):
-            raise ValueError(f'terms[{index}]: a style term needs `loss`, e.g. '
-                             "dict(type='PerceptualStyleLoss', style_image=...)")
-        defaults = dict(reconstruction=dict(name=source_domain, loss_weight=2.0),
-                        adversarial=dict(name=term.get('domain'), loss_weight=1.0,
-                                         identity_weight=5.0),
-                        style=dict(name=None))[kind]
-        term = {**defaults, **term, 'kind': kind}
-        if not isinstance(term['name'], str) or not term['name']:
-            raise ValueError(f'terms[{index}] ({kind}): `name` must be a non-empty string, '
-                             f'got {term["name"]!r}')
-        parsed.append(term)
-    names = [t['name'] for t in parsed]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ValueError(f'term names must be distinct (they name the entries of s); '
-                         f'{dupes} repeat in {names}')
-    domains = [t['domain'] for t in parsed if t['kind'] == 'adversarial']
-    if source_domain in domains or len(set(domains)) != len(domains):
-        raise ValueError(f'adversarial domains {domains} must be distinct and differ from '
-                         f'the source domain {source_domain!r}')
-    return parsed
+
+def _image_key(domain: str) -> str:
+    """The batch key of a domain's images (``mmagic.PackInputs`` of
+    ``UnpairedMultiDomainDataset``)."""
+    return f'img_{domain}'
 
 
 class DomainDiscriminators(nn.ModuleDict):
@@ -94,8 +63,8 @@ class SGN(BaseModel):
     1. ``generator``: ``mean_i sum_k s_ik L_k(i)`` over the terms: reconstruction of the
        source, LSGAN towards each adversarial domain (discriminators frozen) with its
        identity term, perceptual style transfer;
-    2. ``discriminators``: per adversarial domain, ``mean_i s_ik * (GAN(D(real_i), 1) +
-       GAN(D(fake_i), 0)) / 2`` with ``(fake_i, s_i)`` from a replay pool of 50 pairs.
+    2. ``discriminators``: per adversarial domain, ``mean_i s_ik * ((1 - D(real_i))^2 +
+       D(fake_i)^2) / 2`` with ``(fake_i, s_i)`` from a replay pool of 50 pairs.
 
     The identity images go through the generator in the same batch as the source (the
     generator's InstanceNorm works per sample), so each network has one forward per step.
@@ -103,7 +72,8 @@ class SGN(BaseModel):
     Note:
         The discriminator's real term is weighted with the same ``s`` entry as its paired
         fake, so a domain absent from a sample's mix leaves its discriminator untouched.
-        The GAN losses are mmagic's ``GANLoss`` evaluated per sample.
+        The terms are the classes of ``mmkd_ext/models/losses/sgn_terms.py``; their GAN
+        losses are LSGAN (``lsgan_loss.py``) per sample, means over each patch map.
 
     Optimizers: an ``OptimWrapperDict`` with keys ``generator`` and, when a term is
     adversarial, ``discriminators`` (mmagic's ``MultiOptimWrapperConstructor``). Under
@@ -111,11 +81,13 @@ class SGN(BaseModel):
 
     Args:
         generator (dict): Config of the generator; ``num_terms`` is filled in.
-        terms (Sequence[dict]): Loss terms, one per entry of ``s`` (:func:`parse_terms`).
+        terms (Sequence[dict | SGNTerm]): Loss terms, one per entry of ``s``: configs
+            with ``kind=`` or term objects (:func:`parse_terms`).
         source_domain (str): Domain of the inputs (``img_{source_domain}`` in a batch).
         discriminator (dict, optional): Built once per adversarial domain. Defaults to
             mmagic's 70x70 ``PatchDiscriminator`` (64 channels, InstanceNorm).
-        gan_loss (dict, optional): Defaults to ``mmagic.GANLoss`` with ``'lsgan'``.
+        gan_loss (dict, optional): Only None or mmagic's LSGAN ``GANLoss`` (older configs
+            name it); the adversarial terms compute LSGAN themselves.
         alpha (float | Sequence[float]): Dirichlet concentration. Defaults to 0.5.
         pool_size (int): ``(fake, s)`` pairs replayed per domain. Defaults to 50.
         data_preprocessor (dict, optional): Defaults to mmagic's ``DataPreprocessor``
@@ -125,7 +97,7 @@ class SGN(BaseModel):
 
     def __init__(self,
                  generator: dict,
-                 terms: Sequence[dict],
+                 terms: Sequence[Union[dict, SGNTerm]],
                  source_domain: str,
                  discriminator: Optional[dict] = None,
                  gan_loss: Optional[dict] = None,
@@ -150,18 +122,17 @@ class SGN(BaseModel):
             raise ValueError(f'generator num_terms={gen_cfg["num_terms"]} but there are {n} '
                              f'terms {self.term_names}; leave num_terms out')
         self.generator = MODELS.build(gen_cfg)
-        self.gan_loss = MODELS.build(gan_loss or dict(type='mmagic.GANLoss', gan_type='lsgan'))
+        _check_gan_loss(gan_loss)
         disc_cfg = discriminator or dict(
             type='mmagic.PatchDiscriminator', in_channels=3, base_channels=64, num_conv=3,
             norm_cfg=dict(type='IN'), init_cfg=dict(type='normal', gain=0.02))
-        self.adv_domains = [t['domain'] for t in self.terms if t['kind'] == 'adversarial']
+        self.adv_domains = [t.adversarial_domain for t in self.terms if t.adversarial_domain]
         self.discriminators = DomainDiscriminators(
             {d: MODELS.build(copy.deepcopy(disc_cfg)) for d in self.adv_domains})
         self.pools = nn.ModuleDict({d: SymImagePool(pool_size) for d in self.adv_domains})
-        self.style_losses = nn.ModuleDict({
-            t['name']: t['loss'] if isinstance(t['loss'], nn.Module) else MODELS.build(t['loss'])
-            for t in self.terms if t['kind'] == 'style'
-        })
+        # the terms' loss modules (VGG for a style term), held here so they move with SGN
+        losses = {t.name: t.build_loss() for t in self.terms}
+        self.style_losses = nn.ModuleDict({k: m for k, m in losses.items() if m is not None})
 
     def init_weights(self) -> None:
         """Initialise the generator and each discriminator on their own, as mmagic's
@@ -175,7 +146,7 @@ class SGN(BaseModel):
     @property
     def term_names(self) -> List[str]:
         """The names of the entries of ``s``, in order."""
-        return [t['name'] for t in self.terms]
+        return [t.name for t in self.terms]
 
     def optim_keys(self) -> List[str]:
         """The ``optim_wrapper`` keys a config must give."""
@@ -196,14 +167,14 @@ class SGN(BaseModel):
                              f'got {have or type(optim_wrapper).__name__} (set '
                              "optim_wrapper.constructor='mmagic.MultiOptimWrapperConstructor')")
         inputs = self._check_inputs(self.data_preprocessor(data, True)['inputs'])
-        source = inputs[f'img_{self.source_domain}']
+        source = inputs[_image_key(self.source_domain)]
         s = self.sample_sym(source.shape[0]).to(source)
 
         wrapper = optim_wrapper['generator']
         with wrapper.optim_context(self.generator):
-            outputs = self.generate(source, s, inputs)
+            fake, identities = self.generate(source, s, inputs)
             set_requires_grad(self.discriminators, False)
-            losses = self.generator_losses(source, outputs, s, inputs)
+            losses = self.generator_losses(source, fake, identities, s, inputs)
             set_requires_grad(self.discriminators, True)
             loss, log_vars = self.parse_losses(losses)
         wrapper.update_params(loss)
@@ -211,77 +182,61 @@ class SGN(BaseModel):
         if self.adv_domains:
             wrapper = optim_wrapper['discriminators']
             with wrapper.optim_context(self.discriminators):
-                fakes = {d: self.pools[d].query(outputs['fake'], s) for d in self.adv_domains}
+                fakes = {d: self.pools[d].query(fake, s) for d in self.adv_domains}
                 loss_d, log_d = self.parse_losses(self.discriminator_losses(fakes, inputs))
             wrapper.update_params(loss_d)
             log_d.pop('loss')
             log_vars.update(log_d)
         return {k: v.detach() for k, v in log_vars.items()}
 
-    def generate(self, source: torch.Tensor, s: torch.Tensor,
-                 inputs: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
-        """``fake = G(source, s)`` and ``identity_{d} = G(x_d, s)`` for the adversarial
-        domains with an identity term, in one generator call."""
-        id_domains = [t['domain'] for t in self.terms
-                      if t['kind'] == 'adversarial' and t['identity_weight'] > 0]
-        images = [source] + [inputs[f'img_{d}'] for d in id_domains]
-        out = self.generator(torch.cat(images), s.repeat(len(images), 1))
-        chunks = out.split(source.shape[0])
-        return {'fake': chunks[0], **{f'identity_{d}': c for d, c in zip(id_domains, chunks[1:])}}
+    def generate(self, source: torch.Tensor, s: torch.Tensor, inputs: Dict[str, torch.Tensor]
+                 ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+        """``fake = G(source, s)`` and, per term with an identity loss, ``G(x_d, s)`` for its
+        domain ``d``, in one generator call -> ``(fake, {d: identity})``."""
+        id_domains = [t.identity_domain for t in self.terms if t.identity_domain]
+        images = [source] + [inputs[_image_key(d)] for d in id_domains]
+        chunks = self.generator(torch.cat(images), s.repeat(len(images), 1)).split(
+            source.shape[0])
+        return chunks[0], dict(zip(id_domains, chunks[1:]))
 
-    def _per_sample_gan(self, pred: torch.Tensor, real: bool, is_disc: bool) -> torch.Tensor:
-        return torch.stack([self.gan_loss(p[None], real, is_disc=is_disc) for p in pred])
-
-    def generator_losses(self, source: torch.Tensor, outputs: Dict[str, torch.Tensor],
-                         s: torch.Tensor, inputs: Dict[str, torch.Tensor]) -> dict:
+    def generator_losses(self, source: torch.Tensor, fake: torch.Tensor,
+                         identities: Dict[str, torch.Tensor], s: torch.Tensor,
+                         inputs: Dict[str, torch.Tensor]) -> dict:
         """Every term per sample, weighted by its ``s`` entry and averaged over the batch.
 
         Args:
             source (Tensor): (N, 3, H, W) source images in [-1, 1].
-            outputs (dict): ``fake`` and ``identity_{domain}`` from :meth:`generate`.
+            fake (Tensor): ``G(source, s)``, (N, 3, H, W).
+            identities (dict): Domain -> ``G(x_domain, s)`` from :meth:`generate`.
             s (Tensor): (N, n) sym-parameters.
             inputs (dict): The batch, ``img_{domain}`` (N, 3, H, W) per domain.
         """
-        fake, losses = outputs['fake'], {}
-        discriminators = _unwrap(self.discriminators)
+        term_inputs = TermInputs(
+            source=source, fake=fake, identities=identities,
+            images={d: inputs[_image_key(d)] for d in self.adv_domains},
+            discriminators=_unwrap(self.discriminators))
+        losses = {}
         for k, term in enumerate(self.terms):
-            w, name = s[:, k], term['name']
-            if term['kind'] == 'reconstruction':
-                rec = (fake - source).abs().flatten(1).mean(1)
-                losses[f'loss_rec_{name}'] = (w * term['loss_weight'] * rec).mean()
-            elif term['kind'] == 'adversarial':
-                domain = term['domain']
-                adv = self._per_sample_gan(discriminators[domain](fake), True, False)
-                losses[f'loss_adv_{name}'] = (w * term['loss_weight'] * adv).mean()
-                if term['identity_weight'] > 0:
-                    real = inputs[f'img_{domain}']
-                    idt = (outputs[f'identity_{domain}'] - real).abs().flatten(1).mean(1)
-                    losses[f'loss_id_{name}'] = (w * term['identity_weight'] * idt).mean()
-            else:
-                out = self.style_losses[name](fake, source)
-                losses[f'loss_content_{name}'] = (w * out['content']).mean()
-                losses[f'loss_style_{name}'] = (w * out['style']).mean()
+            for key, per_sample in term.generator_losses(term_inputs).items():
+                losses[key] = (s[:, k] * per_sample).mean()
         return losses
 
     def discriminator_losses(self, fakes: Dict[str, tuple],
                              inputs: Dict[str, torch.Tensor]) -> dict:
         """``fakes[domain] = (fake images, their s)`` -> ``loss_d_{domain}`` per domain."""
-        n = inputs[f'img_{self.source_domain}'].shape[0]
+        n = inputs[_image_key(self.source_domain)].shape[0]
         preds = self.discriminators(
-            {d: torch.cat([inputs[f'img_{d}'], fakes[d][0]]) for d in self.adv_domains})
+            {d: torch.cat([inputs[_image_key(d)], fakes[d][0]]) for d in self.adv_domains})
         losses = {}
         for k, term in enumerate(self.terms):
-            if term['kind'] != 'adversarial':
-                continue
-            domain = term['domain']
-            real, fake = preds[domain][:n], preds[domain][n:]
-            per_sample = 0.5 * (self._per_sample_gan(real, True, True) +
-                                self._per_sample_gan(fake, False, True))
-            losses[f'loss_d_{domain}'] = (fakes[domain][1][:, k] * per_sample).mean()
+            domain = term.adversarial_domain
+            if domain is not None:
+                per_sample = term.discriminator_loss(preds[domain][:n], preds[domain][n:])
+                losses[f'loss_d_{domain}'] = (fakes[domain][1][:, k] * per_sample).mean()
         return losses
 
     def _check_inputs(self, inputs) -> Dict[str, torch.Tensor]:
-        wanted = [f'img_{d}' for d in [self.source_domain] + self.adv_domains]
+        wanted = [_image_key(d) for d in [self.source_domain] + self.adv_domains]
         if not isinstance(inputs, dict) or any(k not in inputs for k in wanted):
             have = sorted(inputs) if isinstance(inputs, dict) else type(inputs).__name__
             raise KeyError(f'SGN needs a batch with {wanted} (mmagic.PackInputs(keys=...) '
@@ -298,14 +253,14 @@ class SGN(BaseModel):
         """``'tensor'``: ``G(source, s)`` (``s`` defaults to the uniform mix);
         ``'predict'``: a ``DataSample`` per image with ``fake_{name}``, the translation
         under each term alone (one-hot ``s``), in the source's colour order and [0, 255]."""
-        source = inputs[f'img_{self.source_domain}'] if isinstance(inputs, dict) else inputs
+        source = inputs[_image_key(self.source_domain)] if isinstance(inputs, dict) else inputs
         n = len(self.terms)
         if mode == 'tensor':
             return self.translate(source, torch.full((n, ), 1.0 / n) if s is None else s)
         if mode == 'predict':
             samples = data_samples.split() if isinstance(data_samples, DataSample) else (
                 data_samples or [DataSample() for _ in range(source.shape[0])])
-            key = f'img_{self.source_domain}' if isinstance(inputs, dict) else 'img'
+            key = _image_key(self.source_domain) if isinstance(inputs, dict) else 'img'
             eye = torch.eye(n)
             for k, name in enumerate(self.term_names):
                 fake = self.translate(source, eye[k])

@@ -37,13 +37,15 @@ def test_a_sample_all_on_one_term_gets_no_gradient_from_the_others(k):
     inputs = tiny_inputs(n=2)
     s = torch.tensor([[0.1, 0.2, 0.3, 0.4], [0.0] * 4])
     s[1, k] = 1.0
-    outputs = {name: out.detach().requires_grad_()
-               for name, out in model.generate(inputs['img_photo'], s, inputs).items()}
-    losses = model.generator_losses(inputs['img_photo'], outputs, s, inputs)
+    fake, identities = model.generate(inputs['img_photo'], s, inputs)
+    fake = fake.detach().requires_grad_()
+    identities = {d: out.detach().requires_grad_() for d, out in identities.items()}
+    assert sorted(identities) == ['ukiyoe', 'vangogh']
+    losses = model.generator_losses(inputs['img_photo'], fake, identities, s, inputs)
     assert len(losses) == 7  # rec, 2 x (adv, id), content, style
     owner = ALL_TERMS[k].get('domain') or ALL_TERMS[k].get('name') or 'photo'
     for key, loss in losses.items():
-        grads = torch.autograd.grad(loss, list(outputs.values()), allow_unused=True,
+        grads = torch.autograd.grad(loss, [fake, *identities.values()], allow_unused=True,
                                     retain_graph=True)
         sample1 = sum(float(g[1].abs().sum()) for g in grads if g is not None)
         sample0 = sum(float(g[0].abs().sum()) for g in grads if g is not None)
@@ -124,6 +126,10 @@ def test_needs_one_optimizer_per_network():
     ([dict(kind='adversarial', domain='photo')], {}, 'differ from the source domain'),
     (None, dict(alpha=[1.0, 1.0]), '3 positive numbers'),
     (None, dict(alpha=0.0), 'positive'),
+    ([dict(kind='adversarial', domain='vangogh', identity_weight=-1)], {},
+     'terms\\[0\\]: adversarial term: identity_weight must be a number >= 0, got -1'),
+    (None, dict(gan_loss=dict(type='mmagic.GANLoss', gan_type='vanilla')),
+     "gan_loss may be left out or be dict\\(type='mmagic.GANLoss', gan_type='lsgan'\\)"),
 ])
 def test_bad_configs(terms, kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -137,3 +143,49 @@ def test_generator_num_terms_must_agree():
     cfg['generator']['num_terms'] = 2
     with pytest.raises(ValueError, match='num_terms=2 but there are 3 terms'):
         MODELS.build(cfg)
+
+
+def test_terms_as_objects_and_an_lsgan_gan_loss_config_build_the_same_model():
+    from mmkd_ext.models.losses.sgn_terms import AdversarialTerm, ReconstructionTerm
+    torch.manual_seed(0)
+    from_dicts = tiny_sgn(gan_loss=dict(type='mmagic.GANLoss', gan_type='lsgan'))
+    torch.manual_seed(0)
+    from_objects = tiny_sgn([ReconstructionTerm('photo'), AdversarialTerm('vangogh'),
+                             AdversarialTerm('ukiyoe', identity_weight=0.0)])
+    assert [repr(t) for t in from_dicts.terms] == [repr(t) for t in from_objects.terms]
+    state = from_objects.state_dict()
+    assert all(torch.equal(v, state[k]) for k, v in from_dicts.state_dict().items()
+               if 'pools' not in k)
+    inputs, s = tiny_inputs(n=2), torch.tensor([[.2, .3, .5], [.6, .4, 0.]])
+    losses = [m.generator_losses(inputs['img_photo'], *m.generate(inputs['img_photo'], s,
+                                                                    inputs), s, inputs)
+              for m in (from_dicts, from_objects)]
+    assert losses[0].keys() == losses[1].keys()
+    assert all(torch.equal(losses[0][k], losses[1][k]) for k in losses[0])
+
+
+def test_generator_losses_are_the_s_weighted_batch_means_of_the_terms():
+    """Against the terms' per-sample losses computed directly: SGN only weights by s."""
+    from mmkd_ext.models.losses.sgn_terms import l1_per_sample
+    from mmkd_ext.models.losses.lsgan_loss import lsgan_d_loss, lsgan_g_loss
+    model = tiny_sgn()
+    inputs, s = tiny_inputs(n=2), torch.tensor([[.2, .3, .5], [.6, .4, 0.]])
+    source = inputs['img_photo']
+    fake, identities = model.generate(source, s, inputs)
+    losses = model.generator_losses(source, fake, identities, s, inputs)
+    d = model.discriminators
+    expected = {
+        'loss_rec_photo': (s[:, 0] * 2 * l1_per_sample(fake, source)).mean(),
+        'loss_adv_vangogh': (s[:, 1] * lsgan_g_loss(d['vangogh'](fake), 'none')).mean(),
+        'loss_id_vangogh': (s[:, 1] * 5 * l1_per_sample(identities['vangogh'],
+                                                        inputs['img_vangogh'])).mean(),
+        'loss_adv_ukiyoe': (s[:, 2] * lsgan_g_loss(d['ukiyoe'](fake), 'none')).mean(),
+    }
+    assert losses.keys() == expected.keys()
+    for key, value in expected.items():
+        assert torch.allclose(losses[key], value), key
+    fake_d = torch.rand(2, 3, 16, 16)
+    loss_d = model.discriminator_losses({k: (fake_d, s) for k in model.adv_domains}, inputs)
+    real_score, fake_score = d['ukiyoe'](inputs['img_ukiyoe']), d['ukiyoe'](fake_d)
+    assert torch.allclose(loss_d['loss_d_ukiyoe'],
+                          (s[:, 2] * 0.5 * lsgan_d_loss(real_score, fake_score, 'none')).mean())

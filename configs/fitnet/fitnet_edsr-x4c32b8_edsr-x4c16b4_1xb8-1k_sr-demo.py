@@ -10,6 +10,7 @@ model = dict(
     student={{_base_.edsr_demo_student}},
     teacher={{_base_.edsr_demo_teacher}},
     teacher_ckpt='checkpoints/edsr_x4c32b8_1xb8-4k_sr-demo.pth',
+    teacher_precision='auto',  # channels-last; bf16 on GPUs and AMX CPUs, else fp32
     distill_losses=dict(
         body=dict(
             student='generator.upsample:input',

@@ -1,4 +1,4 @@
-# LSFD ablation, +local (3x3 regressor, window distance, uniform weights).
+# LSFD ablation, +local (3x3 regressor, LSFDLoss's default local mode, uniform weights).
 # Only the distillation term differs from lsfd_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py.
 _base_ = './lsfd_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py'
 
@@ -6,4 +6,4 @@ model = dict(
     distill_losses=dict(
         body=dict(
             connector=dict(kernel_size=3),
-            loss=dict(local_mode='window', tau=None))))
+            loss=dict(tau=None))))

@@ -17,7 +17,8 @@ model = dict(
             student='generator.upsample:input',
             teacher='generator.upsample:input',
             connector=dict(type='ConvRegressor', kernel_size=3),
+            # local_mode left out: LSFDLoss's default (DEFAULT_LOCAL_MODE in
+            # mmkd_ext/models/losses/lsfd_loss.py), chosen by the study in README.md
             loss=dict(
-                type='LSFDLoss', distance='l1', local_mode='window', kernel_size=3,
-                tau=1.0, loss_weight=1.0))))
+                type='LSFDLoss', distance='l1', kernel_size=3, tau=1.0, loss_weight=1.0))))
 custom_hooks = [dict(type='DistillVisualizationHook', interval=5000)]

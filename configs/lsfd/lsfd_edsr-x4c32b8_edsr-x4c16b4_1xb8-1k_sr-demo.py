@@ -10,13 +10,15 @@ model = dict(
     student={{_base_.edsr_demo_student}},
     teacher={{_base_.edsr_demo_teacher}},
     teacher_ckpt='checkpoints/edsr_x4c32b8_1xb8-4k_sr-demo.pth',
+    teacher_precision='auto',  # channels-last; bf16 on GPUs and AMX CPUs, else fp32
     distill_losses=dict(
         body=dict(
             student='generator.upsample:input',
             teacher='generator.upsample:input',
             connector=dict(type='ConvRegressor', kernel_size=3),
+            # local_mode left out: LSFDLoss's default (DEFAULT_LOCAL_MODE in
+            # mmkd_ext/models/losses/lsfd_loss.py), chosen by the study in README.md
             loss=dict(
-                type='LSFDLoss', distance='l1', local_mode='window', kernel_size=3,
-                tau=1.0, loss_weight=1.0))))
+                type='LSFDLoss', distance='l1', kernel_size=3, tau=1.0, loss_weight=1.0))))
 custom_hooks = [dict(type='DistillVisualizationHook', interval=500)]
 randomness = dict(seed=0)

@@ -100,9 +100,10 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
         self.distill_losses = nn.ModuleDict()
         for name, spec in distill_losses.items():
             s_shape, t_shape = shapes[name]
-            self.connectors[name] = self._build_connector(name, spec.get('connector'),
-                                                          s_shape, t_shape)
             self.distill_losses[name] = MODELS.build(spec['loss'])
+            self.connectors[name] = self._build_connector(
+                name, spec.get('connector'), s_shape, t_shape,
+                getattr(self.distill_losses[name], 'channel_agnostic', False))
         self.output_loss = MODELS.build(output_loss) if output_loss is not None else None
         self.fast_teacher.prepare(self.teacher)
 
@@ -118,14 +119,14 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
                 for name, s_tap, t_tap in self._taps}
 
     @staticmethod
-    def _build_connector(name: str, cfg: Optional[dict], s_shape: Tuple,
-                         t_shape: Tuple) -> nn.Module:
+    def _build_connector(name: str, cfg: Optional[dict], s_shape: Tuple, t_shape: Tuple,
+                         any_channels: bool = False) -> nn.Module:
         if s_shape[2:] != t_shape[2:]:
             raise ValueError(f'distill_losses[{name!r}]: student feature {s_shape} and teacher '
                              f'feature {t_shape} differ in spatial size; tap layers at the '
                              'same resolution')
-        if cfg is None:
-            if s_shape[1] != t_shape[1]:
+        if cfg is None:  # losses with `channel_agnostic = True` (AT, FAKD) need no connector
+            if s_shape[1] != t_shape[1] and not any_channels:
                 raise ValueError(
                     f'distill_losses[{name!r}]: student feature has {s_shape[1]} channels and '
                     f'the teacher feature {t_shape[1]}; add a connector, e.g. '

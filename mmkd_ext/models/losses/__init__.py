@@ -13,5 +13,6 @@ __all__ = [
     'FactorTransferLoss', 'factor_loss', 'FitNetLoss', 'fitnet_loss', 'LSFDLoss', 'lsfd_loss',
     'lsfd_attention', 'local_affinity', 'ATLoss', 'at_loss', 'attention_map', 'FAKDLoss',
     'fakd_loss', 'spatial_affinity', 'DMLLoss', 'dml_loss', 'LSGANDiscriminatorLoss',
-    'LSGANGeneratorLoss', 'lsgan_d_loss', 'lsgan_g_loss', 'PerceptualStyleLoss', 'KDLoss', 'kd_loss'
+    'LSGANGeneratorLoss', 'lsgan_d_loss', 'lsgan_g_loss', 'PerceptualStyleLoss', 'KDLoss',
+    'kd_loss'
 ]

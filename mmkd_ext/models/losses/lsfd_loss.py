@@ -92,8 +92,9 @@ def lsfd_loss(student_feat: torch.Tensor,
             same sum as ``'none'``: FitNet's gradient inside the map); ``'mean'`` local
             means; ``'norm'`` locally normalised features (each channel minus its k x k
             mean, over its k x k standard deviation, with an epsilon of 1% of the
-            channel's mean local variance: invariant to each channel's offset and scale); ``'affinity'`` each position's
-            cosine similarities to its k*k - 1 neighbours (:func:`local_affinity`);
+            channel's mean local variance: invariant to each channel's offset and scale);
+            ``'affinity'`` each position's cosine similarities to its k*k - 1 neighbours
+            (:func:`local_affinity`);
             ``'patch'`` the unfolded k x k x C neighbourhood of each position, L2-normalised
             per window. Defaults to :data:`DEFAULT_LOCAL_MODE`.
         kernel_size (int): odd neighbourhood size k. Defaults to 3.

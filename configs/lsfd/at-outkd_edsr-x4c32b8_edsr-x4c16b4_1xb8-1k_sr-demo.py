@@ -1,0 +1,5 @@
+# AT plus output KD (L1 to the teacher's SR output, weight 1), as FAKD combines them.
+# Only the output term differs from at_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py.
+_base_ = './at_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py'
+
+model = dict(output_loss=dict(type='mmagic.L1Loss', loss_weight=1.0))

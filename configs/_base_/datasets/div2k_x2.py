@@ -15,7 +15,8 @@ train_dataloader = dict(dataset=dict(
 val_dataloader = dict(dataset=dict(data_prefix=dict(img=f'LRbicx{sr_scale}')))
 val_evaluator = dict(metrics=[dict(m, crop_border=sr_scale) for m in _base_.val_evaluator.metrics])
 test_dataloader = [
-    dict(loader, dataset=dict(loader.dataset, data_prefix=dict(img=f'LRbicx{sr_scale}', gt='GTmod12')))
+    dict(loader, dataset=dict(
+        loader.dataset, data_prefix=dict(loader.dataset.data_prefix, img=f'LRbicx{sr_scale}')))
     for loader in _base_.test_dataloader
 ]
 test_evaluator = [

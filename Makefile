@@ -1,4 +1,4 @@
-# make install | test | demo | bench | data | clean   (clean keeps .venv, data/ and work_dirs/)
+# make install | lint | test | demo | bench | data | clean   (clean keeps .venv, data/ and work_dirs/)
 #
 # Everything runs in ./.venv (created by `make install`). To use the active Python
 # environment instead:  MMKD_USE_ACTIVE_ENV=1 make test
@@ -10,12 +10,16 @@ else
 PY := .venv/bin/python
 endif
 
-.PHONY: install test demo bench data clean
+.PHONY: install lint test demo bench data clean
 
 install:
 	bash tools/install.sh
 
-test: install
+# ruff with ruff.toml's rules (pycodestyle, pyflakes, import order) over the whole tree.
+lint: install
+	$(PY) -m ruff check .
+
+test: install lint
 	$(PY) -m pytest tests -q
 
 demo: install

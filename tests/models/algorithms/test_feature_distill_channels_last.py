@@ -61,3 +61,33 @@ def test_auto_teacher_equals_the_contiguous_fp32_teacher(no_amx):
     assert grads[0][0] == pytest.approx(grads[1][0], rel=1e-4)
     for a, b in zip(grads[0][1], grads[1][1]):
         torch.testing.assert_close(b, a, rtol=1e-3, atol=1e-6)
+
+
+def test_channels_last_student_equals_the_contiguous_one(no_amx):
+    torch.manual_seed(0)
+    exact, fast = lsfd(), lsfd(teacher_precision='auto', student_channels_last=True)
+    fast.load_state_dict(exact.state_dict())
+    assert fast.student.generator.conv_first.weight.is_contiguous(memory_format=CL)
+    assert fast.connectors['body'].conv.weight.is_contiguous(memory_format=CL)
+    lr, samples = tiny_batch()
+    results = []
+    for model in (exact, fast):
+        model.train()
+        optim = torch.optim.Adam(model.student.parameters(), lr=1e-3)
+        for _ in range(2):  # the optimizer's in-place updates keep the format
+            optim.zero_grad()
+            losses = model.loss(lr, samples)
+            sum(losses.values()).backward()
+            optim.step()
+        results.append(({k: v.item() for k, v in losses.items()}, model.student.state_dict()))
+    assert results[0][0] == pytest.approx(results[1][0], rel=1e-4)
+    assert fast.student.generator.conv_first.weight.is_contiguous(memory_format=CL)
+    for key, value in results[0][1].items():
+        torch.testing.assert_close(results[1][1][key], value, rtol=1e-4, atol=1e-6)
+    # its weights load into a plain (contiguous) student: checkpoints are interchangeable
+    plain = MODELS.build(tiny_editor(8, 2))
+    plain.load_state_dict(fast.student.state_dict())
+    plain.eval(), fast.student.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(plain.generator(lr), fast.student.generator(lr), rtol=1e-4,
+                                   atol=1e-5)

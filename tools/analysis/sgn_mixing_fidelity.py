@@ -19,7 +19,7 @@ Example (the numbers of configs/sgn/README.md)::
     python tools/analysis/sgn_mixing_fidelity.py \\
         configs/sgn/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo.py \\
         work_dirs/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo/iter_2000.pth \\
-        --out configs/sgn
+        --out docs/results/sgn
 """
 import argparse
 import glob

@@ -11,6 +11,7 @@ from torch import nn
 
 from mmkd_ext.models.losses.sgn_terms import SGNTerm, TermInputs, parse_terms
 from mmkd_ext.registry import MODELS
+
 from .sgn_image_pool import SymImagePool
 
 __all__ = ['SGN', 'DomainDiscriminators', 'parse_terms']

@@ -6,6 +6,7 @@ import torch
 from torch import nn
 
 from mmkd_ext.registry import MODELS
+
 from .lsgan_loss import lsgan_d_loss, lsgan_g_loss
 
 __all__ = [

@@ -166,8 +166,8 @@ def test_terms_as_objects_and_an_lsgan_gan_loss_config_build_the_same_model():
 
 def test_generator_losses_are_the_s_weighted_batch_means_of_the_terms():
     """Against the terms' per-sample losses computed directly: SGN only weights by s."""
-    from mmkd_ext.models.losses.sgn_terms import l1_per_sample
     from mmkd_ext.models.losses.lsgan_loss import lsgan_d_loss, lsgan_g_loss
+    from mmkd_ext.models.losses.sgn_terms import l1_per_sample
     model = tiny_sgn()
     inputs, s = tiny_inputs(n=2), torch.tensor([[.2, .3, .5], [.6, .4, 0.]])
     source = inputs['img_photo']

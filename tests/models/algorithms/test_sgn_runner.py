@@ -8,7 +8,6 @@ import shutil
 import sys
 
 import pytest
-
 import torch
 from mmengine.config import Config
 from mmengine.hooks import Hook

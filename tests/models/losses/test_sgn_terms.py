@@ -6,8 +6,14 @@ from torch import nn
 
 from mmkd_ext.models.losses import PerceptualStyleLoss
 from mmkd_ext.models.losses.lsgan_loss import lsgan_d_loss, lsgan_g_loss
-from mmkd_ext.models.losses.sgn_terms import (AdversarialTerm, ReconstructionTerm, StyleTerm,
-                                              TermInputs, l1_per_sample, parse_terms)
+from mmkd_ext.models.losses.sgn_terms import (
+    AdversarialTerm,
+    ReconstructionTerm,
+    StyleTerm,
+    TermInputs,
+    l1_per_sample,
+    parse_terms,
+)
 
 
 class FixedScores(nn.Module):

@@ -3,5 +3,5 @@ _base_ = './afd_3xresnet8-w8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='none')
 optim_wrapper = dict(
     _delete_=True,
-    constructor='mmagic.MultiOptimWrapperConstructor',
+    constructor='RoleOptimWrapperConstructor',
     net0={{_base_.net_optim}}, net1={{_base_.net_optim}}, net2={{_base_.net_optim}})

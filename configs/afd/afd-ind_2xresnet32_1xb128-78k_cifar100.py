@@ -3,5 +3,5 @@ _base_ = './afd_2xresnet32_1xb128-78k_cifar100.py'
 model = dict(feature_mode='none', dml_weight=0.0)
 optim_wrapper = dict(
     _delete_=True,
-    constructor='mmagic.MultiOptimWrapperConstructor',
+    constructor='RoleOptimWrapperConstructor',
     net0={{_base_.net_optim}}, net1={{_base_.net_optim}})

@@ -3,5 +3,5 @@ _base_ = './afd_resnet8-w8+resnet8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='none', dml_weight=0.0)
 optim_wrapper = dict(
     _delete_=True,
-    constructor='mmagic.MultiOptimWrapperConstructor',
+    constructor='RoleOptimWrapperConstructor',
     net0={{_base_.net_optim}}, net1={{_base_.net_optim}})

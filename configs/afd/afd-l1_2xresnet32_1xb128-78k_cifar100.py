@@ -3,5 +3,6 @@ _base_ = './afd_2xresnet32_1xb128-78k_cifar100.py'
 model = dict(feature_mode='l1')
 optim_wrapper = dict(
     _delete_=True,
-    constructor='mmagic.MultiOptimWrapperConstructor',
-    net0={{_base_.net_optim}}, net1={{_base_.net_optim}})
+    constructor='RoleOptimWrapperConstructor',
+    net0={{_base_.net_optim}}, net1={{_base_.net_optim}},
+    net0_adv={{_base_.adv_optim}}, net1_adv={{_base_.adv_optim}})

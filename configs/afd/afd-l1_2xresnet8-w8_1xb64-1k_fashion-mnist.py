@@ -3,5 +3,6 @@ _base_ = './afd_2xresnet8-w8_1xb64-1k_fashion-mnist.py'
 model = dict(feature_mode='l1')
 optim_wrapper = dict(
     _delete_=True,
-    constructor='mmagic.MultiOptimWrapperConstructor',
-    net0={{_base_.net_optim}}, net1={{_base_.net_optim}})
+    constructor='RoleOptimWrapperConstructor',
+    net0={{_base_.net_optim}}, net1={{_base_.net_optim}},
+    net0_adv={{_base_.adv_optim}}, net1_adv={{_base_.adv_optim}})

@@ -14,12 +14,15 @@ model = dict(
     feature_mode='adversarial',
     temperature=3.0,
     dml_weight=1.0,
-    adv_weight=0.1,  # the networks' slower adversarial step (AFD's Note)
+    adv_weight=1.0,  # the adversarial step's pace is net{k}_adv's learning rate
     discriminator=dict(type='FeatureMapDiscriminator', num_convs=2, output='map'),
     probe_shape=(1, 28, 28))
 net_optim = {{_base_.net_optim}}
+adv_optim = {{_base_.adv_optim}}
 disc_optim = {{_base_.disc_optim}}
-optim_wrapper = dict(net0=net_optim, net1=net_optim, disc0=disc_optim, disc1=disc_optim)
+optim_wrapper = dict(
+    net0=net_optim, net1=net_optim, net0_adv=adv_optim, net1_adv=adv_optim, disc0=disc_optim,
+    disc1=disc_optim)
 # `accuracy/top1`: model.eval_net (net0); `net{k}/...` every network, `best/...` their max
 val_evaluator = [dict(type='mmpretrain.Accuracy', topk=(1, )), dict(type='PerNetworkAccuracy')]
 test_evaluator = val_evaluator

@@ -9,6 +9,4 @@ resnet8 = dict(
     neck=dict(type='GlobalAveragePooling'),
     head=dict(type='LinearClsHead', num_classes=10, in_channels=64))
 model = dict(nets=[{{_base_.resnet8_w8}}, resnet8])
-net_optim = {{_base_.net_optim}}
-disc_optim = {{_base_.disc_optim}}
-optim_wrapper = dict(trans0=net_optim)
+optim_wrapper = dict(trans0={{_base_.adv_optim}})

@@ -11,4 +11,4 @@ model = dict(nets=[
         head=dict(type='LinearClsHead', num_classes=100, in_channels=64 * k))
     for depth, k in ((16, 2), (28, 4))
 ])
-optim_wrapper = dict(trans0={{_base_.net_optim}})
+optim_wrapper = dict(trans0={{_base_.adv_optim}})

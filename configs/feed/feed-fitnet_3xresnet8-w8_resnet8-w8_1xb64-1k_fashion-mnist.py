@@ -1,7 +1,7 @@
-# Baseline: FitNet-style multi-teacher feature distillation, one 1x1 regressor per teacher
-# and the mean squared error, instead of FEED's translators and factor loss.
-_base_ = './feed_3xresnet8-w8_resnet8-w8_1xb64-1k_fashion-mnist.py'
+# Baseline at K = 3: FitNet-style multi-teacher feature distillation, one 1x1 regressor per
+# teacher and the mean squared error (averaged over the teachers), instead of FEED's
+# translators and factor loss (feed-fitnet_2xresnet8-w8 with a third teacher).
+_base_ = './feed-fitnet_2xresnet8-w8_resnet8-w8_1xb64-1k_fashion-mnist.py'
 model = dict(
-    translator=dict(_delete_=True, type='ConvRegressor', kernel_size=1),
-    feat_loss=dict(_delete_=True, type='FitNetLoss', mode='l2'),
-    feat_weight=1.0)
+    teachers=dict(t102={{_base_.resnet8_w8}}),
+    teacher_ckpts=dict(t102='checkpoints/feed/resnet8-w8_1xb64-1k_fashion-mnist_seed102.pth'))

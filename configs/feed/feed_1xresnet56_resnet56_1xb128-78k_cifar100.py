@@ -15,7 +15,7 @@ model = dict(
     # beta at the scale of a mean over the feature's entries (Factor Transfer's code)
     feat_loss=dict(type='FactorTransferLoss', reduction='element'),
     feat_weight=1000.0,
-    average_teachers=False,
+    average_teachers=True,  # beta / K per teacher: the feature weight does not grow with K
     probe_shape=(3, 32, 32))
 # each teacher's top-1 once, in the first validation's log line (teacher/<name>/accuracy/top1)
 custom_hooks = [dict(type='TeacherValidationHook')]

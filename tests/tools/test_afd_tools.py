@@ -22,8 +22,9 @@ def afd_config(data_root: str, max_iters: int) -> dict:
     cfg = cls_config(dict(type='AFD', nets=nets, probe_shape=(1, 28, 28)), data_root,
                      max_iters=max_iters)
     cfg.update(
-        optim_wrapper=dict(constructor='mmagic.MultiOptimWrapperConstructor', net0=sgd,
-                           net1=sgd, trans0=sgd, disc0=dict(optimizer=dict(type='Adam', lr=1e-3)),
+        optim_wrapper=dict(constructor='RoleOptimWrapperConstructor', net0=sgd, net1=sgd,
+                           net0_adv=sgd, net1_adv=sgd, trans0=sgd,
+                           disc0=dict(optimizer=dict(type='Adam', lr=1e-3)),
                            disc1=dict(optimizer=dict(type='Adam', lr=1e-3))),
         model_wrapper_cfg=dict(type='MMSeparateDistributedDataParallel'),
         val_evaluator=[dict(type='mmpretrain.Accuracy', topk=(1, )),

@@ -6,6 +6,7 @@ Compares on the same networks, batch and machine:
   afd-dml     feature_mode='none' (DML)
   afd-l1      feature_mode='l1'
   afd         feature_mode='adversarial'
+  afd-fused   feature_mode='adversarial', fused=True (one forward and one step per network)
 Each variant's step is timed in turn (round robin) and the median is reported with its
 ratio to the reference. The networks are CIFAR ResNets (``--depths``, ``--widths``).
 
@@ -15,14 +16,17 @@ ratio to the reference. The networks are CIFAR ResNets (``--depths``, ``--widths
 import argparse
 
 import torch
-
-import mmkd_ext  # noqa: F401  (compat first)
-import mmkd_ext.models  # noqa: F401  (registers AFD)
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmengine.registry import init_default_scope
 
-from mmkd_ext.benchmark import (add_cls_arguments, cifar_classifier, interleaved_medians,
-                                 random_cls_batch)
+import mmkd_ext  # noqa: F401  (compat first)
+import mmkd_ext.models  # noqa: F401  (registers AFD)
+from mmkd_ext.benchmark import (
+    add_cls_arguments,
+    cifar_classifier,
+    interleaved_medians,
+    random_cls_batch,
+)
 from mmkd_ext.registry import MODELS
 
 VARIANTS = dict(reference=None, **{
@@ -30,6 +34,7 @@ VARIANTS = dict(reference=None, **{
     'afd-dml': dict(feature_mode='none'),
     'afd-l1': dict(feature_mode='l1'),
     'afd': dict(feature_mode='adversarial'),
+    'afd-fused': dict(feature_mode='adversarial', fused=True),
 })
 
 
@@ -56,7 +61,8 @@ def build(args, name: str):
     model = MODELS.build(dict(type='AFD', nets=nets, probe_shape=(args.channels, args.size,
                                                                   args.size), **VARIANTS[name]))
     model.to(args.device)
-    wrappers = OptimWrapperDict(**{k: sgd(getattr(model, k)) for k in model.optim_keys()})
+    wrappers = OptimWrapperDict(**{key: sgd(getattr(model, module))
+                                   for key, module in model.optim_modules().items()})
     return lambda data: model.train_step(data, wrappers)
 
 
@@ -82,6 +88,7 @@ def main():
     print('|-----------|---------|-------------|')
     for name in VARIANTS:
         print(f'| {name:<9} | {median[name]:7.3f} | {median[name] / median["reference"]:11.2f} |')
+    print(f'afd-fused / afd: {median["afd-fused"] / median["afd"]:.2f}')
 
 
 if __name__ == '__main__':

@@ -1,36 +1,27 @@
 """Online adversarial feature-map distillation among K classifiers trained together."""
-from contextlib import contextmanager
-from typing import Dict, Iterator, List, Optional, Sequence, Union
+from contextlib import nullcontext
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
-from mmengine.dist import all_reduce_params, get_world_size
-from mmengine.model import BaseModel, is_model_wrapper
-from mmengine.optim import AmpOptimWrapper, OptimWrapperDict
+from mmengine.model import BaseModel
+from mmengine.optim import OptimWrapperDict
 from mmpretrain.structures import DataSample
 from torch import nn
 
 from mmkd_ext.registry import MODELS
+
 from ..feature_taps import FeatureTaps
 from ..losses.dml_loss import dml_loss
 from ..losses.fitnet_loss import fitnet_loss
 from ..losses.lsgan_loss import lsgan_d_loss, lsgan_g_loss
+from .afd_optim import ADV, check_optim_wrapper
 from .base import build_model
+from .plumbing import average_gradients, build_connector, judging, probe, unwrap
 
 __all__ = ['AFD']
 
 _MODES = ('adversarial', 'l1', 'none')
-
-
-def _unwrap(module: nn.Module) -> nn.Module:
-    return module.module if is_model_wrapper(module) else module
-
-
-def _average_gradients(modules: Sequence[nn.Module]) -> None:
-    """Average the gradients of ``modules`` over the processes (no-op in one process)."""
-    if get_world_size() > 1:
-        grads = [p.grad for m in modules for p in m.parameters() if p.grad is not None]
-        all_reduce_params(grads, op='mean')
 
 
 @MODELS.register_module()
@@ -41,32 +32,47 @@ class AFD(BaseModel):
     scratch together. One training step, in the paper's order:
 
     1. every network on its own head loss (CE) plus the DML term towards each peer's
-       detached, softened logits (``T^2 KL``, averaged over peers);
+       detached, softened logits (``T^2 KL``, averaged over peers), with optimizer
+       ``net{k}``;
     2. ``feature_mode='adversarial'``: discriminator ``disc{k}`` on the LSGAN loss with the
        (transferred) last-stage map of network ``(k - 1) mod K`` as "real" and that of
        network ``k`` as "fake", both detached (the cyclic scheme: K discriminators);
-    3. every network (and its transfer layer) on ``(1 - disc{k}(map_k))^2``, or, with
-       ``feature_mode='l1'``, on ``|map_k - sg(map_{k-1})|`` instead of a discriminator.
+    3. every network (and its transfer layer) on ``adv_weight * (1 - disc{k}(map_k))^2``,
+       or, with ``feature_mode='l1'``, on ``adv_weight * |map_k - sg(map_{k-1})|``, with
+       the network's own adversarial-step optimizer ``net{k}_adv``.
 
     ``feature_mode='none'`` is DML; with ``dml_weight=0`` too, independent training. Feature
     maps must share their spatial size; a network whose channels differ from the common
-    count (``transfer_channels``, default the largest) gets a transfer layer ``trans{k}``.
+    count (``transfer_channels``, default the largest) gets a transfer layer ``trans{k}``,
+    trained by the feature term only.
 
-    Optimizers: ``optim_wrapper`` is an ``OptimWrapperDict`` whose keys are exactly the
-    sub-modules with parameters (``net{k}``, ``disc{k}``, ``trans{k}``), e.g. built by
-    ``constructor='mmagic.MultiOptimWrapperConstructor'``; param schedulers per key.
+    ``fused=True`` runs one forward per network: its maps feed the discriminator step, then
+    each network (and transfer layer) takes one step, with ``net{k}``, on
+    ``CE + DML + adv_weight * feature term``. About half the network compute of the
+    unfused step; the feature term's scale relative to the task is then ``adv_weight``
+    alone (there is no ``net{k}_adv``).
+
+    Optimizers: ``optim_wrapper`` is an ``OptimWrapperDict`` with the keys
+    :meth:`optim_keys` lists: the sub-modules with parameters (``net{k}``, ``trans{k}``,
+    ``disc{k}``) and, for the unfused feature step, the roles ``net{k}_adv`` (a second
+    optimizer over ``net{k}``, e.g. SGD at a tenth of the task rate, without weight decay:
+    the task optimizer applies it). ``constructor='RoleOptimWrapperConstructor'`` builds
+    them from a config; param schedulers per key.
 
     Note:
         The paper updates the networks on the adversarial loss with a second, slower
-        optimizer. Here step 3 reuses ``net{k}``'s optimizer with the loss scaled by
-        ``adv_weight`` (a smaller step), so that config keys stay module names. Steps 2 and 3
-        use features recomputed after step 1 (a second forward per network).
+        optimizer; ``net{k}_adv`` is that optimizer, with its own state (momentum) and
+        learning rate. Steps 2 and 3 use maps recomputed after step 1 (a second forward
+        per network). A discriminator judges the same way in both of its uses: real and
+        fake maps in separate passes, each normalised by its own batch (with BatchNorm),
+        in its own step and when it judges a network. While it judges a network it is a
+        fixed judge: no parameter gradients and no running-statistics updates
+        (:func:`~mmkd_ext.models.algorithms.plumbing.judging`).
 
     Distributed training: wrap with ``MMSeparateDistributedDataParallel`` (each sub-module
-    its own DDP). Step 1 and the discriminator step go through the DDP wrappers; the
-    heads take no part in step 3, so its forward runs on the plain modules and the
-    gradients of network ``k`` and ``trans{k}`` are averaged over the processes by hand.
-    A discriminator judges real and fake maps in one batch (one DDP forward per update).
+    its own DDP). Step 1, the discriminator step and the fused step go through the DDP
+    wrappers; the heads take no part in step 3, so its forward runs on the plain modules
+    and the gradients of network ``k`` and ``trans{k}`` are averaged by hand.
 
     Args:
         nets (Sequence[dict]): Configs of the K classifiers (``mmpretrain.ImageClassifier``).
@@ -77,6 +83,8 @@ class AFD(BaseModel):
         temperature (float): DML temperature T. Defaults to 3.0.
         dml_weight (float): Weight of the DML term. Defaults to 1.0.
         adv_weight (float): Weight of the networks' adversarial (or L1) term. Defaults to 1.0.
+        fused (bool): One forward and one step per network (see above); needs
+            ``feature_mode`` ``'adversarial'`` or ``'l1'``. Defaults to False.
         transfer_channels (int, optional): Common channels of the compared maps. Defaults to
             None (the largest tapped channel count).
         transfer (dict, optional): Transfer layer config; channels are filled in. Defaults
@@ -101,6 +109,7 @@ class AFD(BaseModel):
                  temperature: float = 3.0,
                  dml_weight: float = 1.0,
                  adv_weight: float = 1.0,
+                 fused: bool = False,
                  transfer_channels: Optional[int] = None,
                  transfer: Optional[dict] = None,
                  discriminator: Optional[dict] = None,
@@ -117,12 +126,16 @@ class AFD(BaseModel):
                              f'at least two model configs, got {nets!r}')
         if feature_mode not in _MODES:
             raise ValueError(f'feature_mode must be one of {_MODES}, got {feature_mode!r}')
+        if fused and feature_mode == 'none':
+            raise ValueError("fused=True merges the networks' feature step into their logit "
+                             "step, but feature_mode='none' has no feature step; use "
+                             "fused=False, or feature_mode='adversarial' or 'l1'")
         if not temperature > 0:
             raise ValueError(f'temperature must be > 0, got {temperature!r}')
         self.num_nets = len(nets)
         if eval_net not in range(self.num_nets):
             raise ValueError(f'eval_net must be in 0..{self.num_nets - 1}, got {eval_net!r}')
-        self.feature_mode = feature_mode
+        self.feature_mode, self.fused = feature_mode, bool(fused)
         self.temperature = float(temperature)
         self.dml_weight = float(dml_weight)
         self.adv_weight = float(adv_weight)
@@ -141,7 +154,9 @@ class AFD(BaseModel):
             common = transfer_channels or max(channels)
             for k, c in enumerate(channels):
                 if c != common:
-                    self.add_module(f'trans{k}', self._build_transfer(k, transfer, c, common))
+                    self.add_module(f'trans{k}', build_connector(
+                        transfer or dict(type='TransferLayer'), c, common, f'net{k}',
+                        kind='transfer layer', ends=(f'net{k}', 'common')))
             if feature_mode == 'adversarial':
                 cfg = dict(discriminator or dict(type='FeatureMapDiscriminator'))
                 cfg.setdefault('in_channels', common)
@@ -164,38 +179,19 @@ class AFD(BaseModel):
         return taps
 
     def _probe_channels(self, probe_shape) -> List[int]:
-        """Run every network once (eval mode, no grad) to check the taps and learn shapes."""
-        x = torch.zeros(1, *probe_shape)
+        """Run every network once on zeros to check the taps and learn the map shapes."""
         shapes = []
         for k in range(self.num_nets):
-            net, mode = self._net(k), self._net(k).training
-            net.eval()
-            with torch.no_grad(), self._taps[k].record() as feats:
-                net(x, mode='tensor')
-            net.train(mode)
-            feat = feats[self.taps[k]]
-            if feat.dim() != 4:
-                raise ValueError(f'net{k}: tap {self.taps[k]!r} gives a {tuple(feat.shape)} '
-                                 'tensor; tap a (N, C, H, W) feature map')
-            shapes.append(tuple(feat.shape))
+            shape = probe(self._net(k), self._taps[k], probe_shape)[0][self.taps[k]]
+            if len(shape) != 4:
+                raise ValueError(f'net{k}: tap {self.taps[k]!r} gives a {shape} tensor; tap a '
+                                 '(N, C, H, W) feature map')
+            shapes.append(shape)
         if len({s[2:] for s in shapes}) > 1:
             raise ValueError(f'the tapped feature maps differ in spatial size '
                              f'{[s[2:] for s in shapes]} (net0...); tap layers at the same '
                              'resolution, a 1x1 transfer layer cannot resample')
         return [s[1] for s in shapes]
-
-    @staticmethod
-    def _build_transfer(k: int, cfg: Optional[dict], in_channels: int,
-                        out_channels: int) -> nn.Module:
-        cfg = dict(cfg or dict(type='TransferLayer'))
-        cfg.setdefault('in_channels', in_channels)
-        cfg.setdefault('out_channels', out_channels)
-        if (cfg['in_channels'], cfg['out_channels']) != (in_channels, out_channels):
-            raise ValueError(
-                f'the transfer layer of net{k} maps {cfg["in_channels"]} -> '
-                f'{cfg["out_channels"]} channels but must map {in_channels} -> {out_channels}; '
-                'leave the channels out of `transfer` to infer them')
-        return MODELS.build(cfg)
 
     def _net(self, k: int) -> nn.Module:
         return getattr(self, f'net{k}')
@@ -203,133 +199,125 @@ class AFD(BaseModel):
     def _module(self, name: str) -> Optional[nn.Module]:
         return self._modules.get(name)
 
+    def optim_modules(self) -> Dict[str, str]:
+        """``optim_wrapper`` key -> the sub-module it optimises: every sub-module with
+        parameters under its own name, and the roles ``net{k}_adv`` (unfused feature
+        step) over ``net{k}``."""
+        keys = {name: name for name, module in self.named_children()
+                if any(p.requires_grad for p in module.parameters())}
+        if self.feature_mode != 'none' and not self.fused:
+            keys.update({f'net{k}{ADV}': f'net{k}' for k in range(self.num_nets)})
+        return keys
+
     def optim_keys(self) -> List[str]:
-        """Names of the sub-modules that need an optimizer: ``optim_wrapper``'s keys."""
-        return [name for name, module in self.named_children()
-                if any(p.requires_grad for p in module.parameters())]
-
-    def _check_optim_wrapper(self, optim_wrapper: OptimWrapperDict) -> None:
-        expected = self.optim_keys()
-        if not isinstance(optim_wrapper, OptimWrapperDict):
-            raise ValueError(f'AFD needs an OptimWrapperDict with one optimizer per module '
-                             f'{expected}, got {type(optim_wrapper).__name__}; configure '
-                             "optim_wrapper=dict(constructor='mmagic.MultiOptimWrapperConstructor"
-                             "', net0=dict(optimizer=...), ...)")
-        keys = list(optim_wrapper.keys())
-        if sorted(keys) != sorted(expected):
-            raise ValueError(f'optim_wrapper keys {sorted(keys)} do not match the modules '
-                             f'with parameters {sorted(expected)}')
-        if self.feature_mode == 'adversarial':
-            for k in range(self.num_nets):
-                groups = optim_wrapper[f'disc{k}'].optimizer.param_groups
-                if all(g.get('initial_lr', g['lr']) == 0 for g in groups):
-                    raise ValueError(f'disc{k} has learning rate 0: the discriminators would '
-                                     "never learn; give them a learning rate or use "
-                                     "feature_mode='l1'/'none'")
-        amp = [k for k in keys if k.startswith('trans')
-               and isinstance(optim_wrapper[k], AmpOptimWrapper)]
-        if amp:  # trans{k} steps on a gradient scaled by net{k}'s loss scaler
-            raise ValueError(f'{amp} use AmpOptimWrapper: mixed precision with transfer layers '
-                             'is not supported; train without --amp or with equal channels')
-
-    @contextmanager
-    def _frozen(self, modules: Sequence[nn.Module]) -> Iterator[None]:
-        flags = [(p, p.requires_grad) for m in modules for p in m.parameters()]
-        for p, _ in flags:
-            p.requires_grad_(False)
-        try:
-            yield
-        finally:
-            for p, flag in flags:
-                p.requires_grad_(flag)
+        """The keys ``optim_wrapper`` must have (see :meth:`optim_modules`)."""
+        return list(self.optim_modules())
 
     def train_step(self, data: Union[dict, tuple, list],
                    optim_wrapper: OptimWrapperDict) -> Dict[str, torch.Tensor]:
-        """Networks on CE + DML, then discriminators, then networks on the feature term."""
-        self._check_optim_wrapper(optim_wrapper)
+        """Networks on CE + DML, then discriminators, then networks on the feature term;
+        with ``fused``: discriminators, then networks on all their terms at once."""
+        check_optim_wrapper(optim_wrapper, self.optim_keys(), self.feature_mode, self.fused)
         data = self.data_preprocessor(data, True)
         inputs, samples = data['inputs'], data['data_samples']
-        K = self.num_nets
-        losses = {}
-
-        logits = []
-        for k in range(K):
-            with optim_wrapper[f'net{k}'].optim_context(self._net(k)):
-                logits.append(self._net(k)(inputs, mode='tensor'))
-        for k in range(K):
-            loss_cls = _unwrap(self._net(k)).head._get_loss(logits[k], samples)['loss']
-            peers = [logits[j] for j in range(K) if j != k]
-            loss_dml = self.dml_weight * sum(
-                dml_loss(logits[k], peer, self.temperature) for peer in peers) / len(peers)
-            optim_wrapper[f'net{k}'].update_params(loss_cls + loss_dml)
-            losses.update({f'net{k}.loss_cls': loss_cls, f'net{k}.loss_dml': loss_dml})
-
-        if self.feature_mode != 'none':
-            feats = self._feature_maps(inputs, optim_wrapper)
-            if self.feature_mode == 'adversarial':
+        if self.fused:
+            logits, feats = self._forward(inputs, optim_wrapper, '', plain=False, maps=True)
+            losses = self._update_discriminators(feats, optim_wrapper)
+            terms = [dict(logit, **feat) for logit, feat in zip(
+                self._logit_terms(logits, samples),
+                self._feature_terms(feats, optim_wrapper, ''))]
+            losses.update(self._step_nets(terms, optim_wrapper, '', synced=True))
+        else:
+            logits, _ = self._forward(inputs, optim_wrapper, '', plain=False, maps=False)
+            losses = self._step_nets(self._logit_terms(logits, samples), optim_wrapper, '',
+                                     synced=True)
+            if self.feature_mode != 'none':
+                _, feats = self._forward(inputs, optim_wrapper, ADV, plain=True, maps=True)
                 losses.update(self._update_discriminators(feats, optim_wrapper))
-            losses.update(self._update_nets_on_features(feats, optim_wrapper))
+                losses.update(self._step_nets(self._feature_terms(feats, optim_wrapper, ADV),
+                                              optim_wrapper, ADV, synced=False))
 
         _, log_vars = self.parse_losses({k: v.detach() for k, v in losses.items()})
         log_vars.pop('loss', None)  # a sum over different updates means nothing
         return log_vars
 
-    def _feature_maps(self, inputs: torch.Tensor,
-                      optim_wrapper: OptimWrapperDict) -> List[torch.Tensor]:
-        """Every network's (transferred) last-stage map, after the logit update. Plain
-        modules, not DDP wrappers: see the class docstring."""
-        feats = []
+    def _forward(self, inputs: torch.Tensor, optim_wrapper: OptimWrapperDict, role: str,
+                 plain: bool, maps: bool) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
+        """Every network's logits and, with ``maps``, its (transferred) last-stage map.
+        ``plain``: the modules, not their DDP wrappers (see the class docstring)."""
+        logits, feats = [], []
         for k in range(self.num_nets):
-            net = _unwrap(self._net(k))
-            with optim_wrapper[f'net{k}'].optim_context(net), \
-                    self._taps[k].record() as recorded:
-                net(inputs, mode='tensor')
-            feat = recorded[self.taps[k]]
-            trans = self._module(f'trans{k}')
-            if trans is not None:
-                with optim_wrapper[f'trans{k}'].optim_context(_unwrap(trans)):
-                    feat = _unwrap(trans)(feat)
-            feats.append(feat)
-        return feats
+            net = unwrap(self._net(k)) if plain else self._net(k)
+            with optim_wrapper[f'net{k}{role}'].optim_context(net), \
+                    (self._taps[k].record() if maps else nullcontext({})) as recorded:
+                logits.append(net(inputs, mode='tensor'))
+            if maps:
+                feat, trans = recorded[self.taps[k]], self._module(f'trans{k}')
+                if trans is not None:
+                    trans = unwrap(trans) if plain else trans
+                    with optim_wrapper[f'trans{k}'].optim_context(trans):
+                        feat = trans(feat)
+                feats.append(feat)
+        return logits, feats
+
+    def _logit_terms(self, logits: List[torch.Tensor],
+                     samples: List[DataSample]) -> List[Dict[str, torch.Tensor]]:
+        terms = []
+        for k, own in enumerate(logits):
+            peers = [z for j, z in enumerate(logits) if j != k]
+            terms.append({
+                'loss_cls': unwrap(self._net(k)).head._get_loss(own, samples)['loss'],
+                'loss_dml': self.dml_weight * sum(
+                    dml_loss(own, peer, self.temperature) for peer in peers) / len(peers)})
+        return terms
+
+    def _feature_terms(self, feats: List[torch.Tensor], optim_wrapper: OptimWrapperDict,
+                       role: str) -> List[Dict[str, torch.Tensor]]:
+        """Each network's feature term; discriminators judge as fixed judges."""
+        if self.feature_mode == 'l1':  # k - 1 wraps to K - 1
+            return [{'loss_l1': self.adv_weight * fitnet_loss(feat, feats[k - 1].detach(), 'l1')}
+                    for k, feat in enumerate(feats)]
+        discs = [unwrap(self._module(f'disc{k}')) for k in range(self.num_nets)]
+        terms = []
+        with judging(discs):
+            for k, (feat, disc) in enumerate(zip(feats, discs)):
+                with optim_wrapper[f'net{k}{role}'].optim_context(disc):
+                    terms.append({'loss_adv': self.adv_weight * lsgan_g_loss(disc(feat))})
+        return terms
 
     def _update_discriminators(self, feats: List[torch.Tensor],
                                optim_wrapper: OptimWrapperDict) -> Dict[str, torch.Tensor]:
         losses = {}
+        if self.feature_mode != 'adversarial':
+            return losses
         for k in range(self.num_nets):
             disc, wrapper = self._module(f'disc{k}'), optim_wrapper[f'disc{k}']
             real, fake = feats[k - 1].detach(), feats[k].detach()  # k - 1 wraps to K - 1
-            with wrapper.optim_context(disc):
-                real_score, fake_score = disc(torch.cat([real, fake])).split(
-                    [len(real), len(fake)])
-                loss_d = lsgan_d_loss(real_score, fake_score)
-                wrapper.update_params(loss_d)
+            with wrapper.optim_context(disc):  # separate passes: see the class Note
+                loss_d = lsgan_d_loss(disc(real), disc(fake))
+            wrapper.update_params(loss_d)
             losses[f'disc{k}.loss_d'] = loss_d
         return losses
 
-    def _update_nets_on_features(self, feats: List[torch.Tensor],
-                                 optim_wrapper: OptimWrapperDict) -> Dict[str, torch.Tensor]:
+    def _step_nets(self, terms: List[Dict[str, torch.Tensor]], optim_wrapper: OptimWrapperDict,
+                   role: str, synced: bool) -> Dict[str, torch.Tensor]:
+        """One step of every network on the sum of its ``terms[k]``, with ``net{k}{role}``;
+        ``trans{k}`` steps with it when a term reached it. ``synced=False``: the forward
+        ran on plain modules, gradients are averaged over the processes here."""
         losses = {}
-        discs = [_unwrap(self._module(f'disc{k}')) for k in range(self.num_nets)
-                 if self.feature_mode == 'adversarial']
-        with self._frozen(discs):
-            for k in range(self.num_nets):
-                wrapper = optim_wrapper[f'net{k}']
-                trans = self._module(f'trans{k}')
-                updated = [(self._net(k), wrapper)] + (
-                    [(trans, optim_wrapper[f'trans{k}'])] if trans is not None else [])
-                with wrapper.optim_context(self._net(k)):
-                    if self.feature_mode == 'adversarial':
-                        name, loss = 'loss_adv', lsgan_g_loss(discs[k](feats[k]))
-                    else:
-                        name, loss = 'loss_l1', fitnet_loss(feats[k], feats[k - 1], 'l1')
-                    loss = self.adv_weight * loss
-                    wrapper.backward(wrapper.scale_loss(loss))
-                _average_gradients([module for module, _ in updated])
-                if wrapper.should_update():  # trans{k}'s gradient came with network k's loss
-                    for _, w in updated:
-                        w.step()
-                        w.zero_grad()
-                losses[f'net{k}.{name}'] = loss
+        for k, net_terms in enumerate(terms):
+            wrapper, trans = optim_wrapper[f'net{k}{role}'], self._module(f'trans{k}')
+            updated = [(self._net(k), wrapper)]
+            if trans is not None and set(net_terms) & {'loss_adv', 'loss_l1'}:
+                updated.append((trans, optim_wrapper[f'trans{k}']))
+            wrapper.backward(wrapper.scale_loss(sum(net_terms.values())))
+            if not synced:
+                average_gradients([module for module, _ in updated])
+            if wrapper.should_update():  # trans{k}'s gradient came with network k's loss
+                for _, w in updated:
+                    w.step()
+                    w.zero_grad()
+            losses.update({f'net{k}.{name}': value for name, value in net_terms.items()})
         return losses
 
     @torch.no_grad()
@@ -341,7 +329,7 @@ class AFD(BaseModel):
         maps = []
         for k in range(self.num_nets):
             with self._taps[k].record() as recorded:
-                _unwrap(self._net(k))(inputs, mode='tensor')
+                unwrap(self._net(k))(inputs, mode='tensor')
             maps.append(recorded[self.taps[k]])
         return maps
 

@@ -11,7 +11,7 @@ from torch import nn
 from mmkd_ext.registry import MODELS
 
 __all__ = [
-    'build_model', 'build_frozen_teacher', 'load_teacher_weights', 'freeze', 'build_connector',
+    'build_model', 'build_frozen_teacher', 'load_teacher_weights', 'freeze',
     'TeacherEvalMixin', 'StudentForwardMixin', 'FastTeacher', 'TEACHER_PRECISIONS'
 ]
 
@@ -38,24 +38,6 @@ def build_model(cfg: Union[dict, nn.Module]) -> nn.Module:
         return cfg
     if not isinstance(cfg, dict) or 'type' not in cfg:
         raise TypeError(f'a model config must be a dict with a "type" key, got {cfg!r}')
-    return MODELS.build(cfg)
-
-
-def build_connector(cfg: dict, s_channels: int, t_channels: int, where: str,
-                    kind: str = 'connector') -> nn.Module:
-    """Build a connector (regressor, translator) from student to teacher channels.
-
-    ``in_channels`` / ``out_channels`` left out of ``cfg`` are filled in from the tapped
-    features; given ones must agree with them. ``where`` and ``kind`` name it in errors.
-    """
-    cfg = dict(cfg)
-    cfg.setdefault('in_channels', s_channels)
-    cfg.setdefault('out_channels', t_channels)
-    if (cfg['in_channels'], cfg['out_channels']) != (s_channels, t_channels):
-        raise ValueError(
-            f'{where}: the {kind} maps {cfg["in_channels"]} -> {cfg["out_channels"]} channels '
-            f'but the taps have {s_channels} (student) -> {t_channels} (teacher); leave the '
-            'channels out to infer them')
     return MODELS.build(cfg)
 
 

@@ -3,16 +3,20 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.model import BaseModel
-from torch import nn
 
 from mmkd_ext.registry import MODELS
+
 from ..feature_taps import FeatureTaps
-from .base import (FastTeacher, StudentForwardMixin, TeacherEvalMixin, build_connector,
-                   build_frozen_teacher, build_model)
+from .base import (
+    FastTeacher,
+    StudentForwardMixin,
+    TeacherEvalMixin,
+    build_frozen_teacher,
+    build_model,
+)
+from .plumbing import build_feature_terms, parse_tap_specs, probe
 
 __all__ = ['FeatureDistill']
-
-_TAP_KEYS = {'student', 'teacher', 'connector', 'loss'}
 
 
 @MODELS.register_module()
@@ -90,59 +94,22 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
                                 'FeatureDistill distills mmagic editors such as BaseEditModel')
         self.data_preprocessor = self.student.data_preprocessor
 
-        self._taps: List[Tuple[str, str, str]] = []  # (name, student tap, teacher tap)
-        for name, spec in distill_losses.items():
-            if not isinstance(spec, dict) or not {'student', 'teacher', 'loss'} <= set(spec) \
-                    or set(spec) - _TAP_KEYS:
-                raise ValueError(
-                    f'distill_losses[{name!r}] must be a dict with keys student, teacher, '
-                    f'loss and optionally connector; got {spec!r}')
-            self._taps.append((name, spec['student'], spec['teacher']))
+        self._taps: List[Tuple[str, str, str]] = parse_tap_specs(distill_losses)
         self.student_taps = FeatureTaps(self.student, [t[1] for t in self._taps])
         self.teacher_taps = FeatureTaps(
             self.teacher, [t[2] for t in self._taps], stop_after_last=output_loss is None)
-        shapes = self._probe_shapes(tuple(probe_shape)) if distill_losses else {}
-
-        self.connectors = nn.ModuleDict()
-        self.distill_losses = nn.ModuleDict()
-        for name, spec in distill_losses.items():
-            s_shape, t_shape = shapes[name]
-            self.distill_losses[name] = MODELS.build(spec['loss'])
-            self.connectors[name] = self._build_connector(
-                name, spec.get('connector'), s_shape, t_shape,
-                getattr(self.distill_losses[name], 'channel_agnostic', False))
+        s_shapes = t_shapes = {}
+        if distill_losses:  # run both generators once on zeros: tapped shapes, paths work
+            shape = tuple(probe_shape)
+            s_shapes, _ = probe(self.student, self.student_taps, shape, self.student.generator)
+            t_shapes, _ = probe(self.teacher, self.teacher_taps, shape, self.teacher.generator)
+        self.connectors, self.distill_losses = build_feature_terms(distill_losses, self._taps,
+                                                                   s_shapes, t_shapes)
         self.output_loss = MODELS.build(output_loss) if output_loss is not None else None
         self.fast_teacher.prepare(self.teacher)
         if student_channels_last:
             self.student.to(memory_format=torch.channels_last)
             self.connectors.to(memory_format=torch.channels_last)
-
-    def _probe_shapes(self, probe_shape: Tuple[int, ...]) -> Dict[str, Tuple]:
-        """Run both generators once on zeros to learn the tapped shapes (and paths work)."""
-        x = torch.zeros(1, *probe_shape)
-        with torch.no_grad():
-            with self.student_taps.record() as s_feats:
-                self.student.generator(x)
-            with self.teacher_taps.record() as t_feats:
-                self.teacher.generator(x)
-        return {name: (tuple(s_feats[s_tap].shape), tuple(t_feats[t_tap].shape))
-                for name, s_tap, t_tap in self._taps}
-
-    @staticmethod
-    def _build_connector(name: str, cfg: Optional[dict], s_shape: Tuple, t_shape: Tuple,
-                         any_channels: bool = False) -> nn.Module:
-        if s_shape[2:] != t_shape[2:]:
-            raise ValueError(f'distill_losses[{name!r}]: student feature {s_shape} and teacher '
-                             f'feature {t_shape} differ in spatial size; tap layers at the '
-                             'same resolution')
-        if cfg is None:  # losses with `channel_agnostic = True` (AT, FAKD) need no connector
-            if s_shape[1] != t_shape[1] and not any_channels:
-                raise ValueError(
-                    f'distill_losses[{name!r}]: student feature has {s_shape[1]} channels and '
-                    f'the teacher feature {t_shape[1]}; add a connector, e.g. '
-                    "connector=dict(type='ConvRegressor', kernel_size=1)")
-            return nn.Identity()
-        return build_connector(cfg, s_shape[1], t_shape[1], f'distill_losses[{name!r}]')
 
     def teacher_forward(self, inputs: torch.Tensor) -> Tuple[Dict[str, torch.Tensor],
                                                              Optional[torch.Tensor]]:

@@ -7,28 +7,21 @@ from mmengine.model import BaseModel
 from torch import nn
 
 from mmkd_ext.registry import MODELS
+
 from ..feature_taps import FeatureTaps
-from .base import (FastTeacher, StudentForwardMixin, TeacherEvalMixin, build_connector,
-                   build_frozen_teacher, build_model)
+from ..losses.kd_loss import ensemble_kd_loss
+from .base import (
+    FastTeacher,
+    StudentForwardMixin,
+    TeacherEvalMixin,
+    build_frozen_teacher,
+    build_model,
+)
+from .plumbing import build_connector, probe
 
 __all__ = ['FEED']
 
 _ALIGNS = ('error', 'interpolate')
-
-
-def ensemble_kd_loss(student_logits: torch.Tensor, teacher_logits: Sequence[torch.Tensor],
-                     temperature: float) -> torch.Tensor:
-    """``T^2 KL(mean_k softmax(z_k / T) || softmax(z_s / T))``, averaged over the batch.
-
-    Args:
-        student_logits (Tensor): (N, num_classes).
-        teacher_logits (Sequence[Tensor]): K tensors (N, num_classes), detached here.
-        temperature (float): T > 0.
-    """
-    target = torch.stack([F.softmax(t.detach() / temperature, dim=1)
-                          for t in teacher_logits]).mean(0)
-    log_p = F.log_softmax(student_logits / temperature, dim=1)
-    return F.kl_div(log_p, target, reduction='batchmean') * temperature**2
 
 
 @MODELS.register_module()
@@ -51,9 +44,12 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
     outside ``student.``, so ``extract_student.py`` drops them.
 
     Note:
-        The paper's ensemble term is the sum over teachers; ``average_teachers=True`` is
-        an option of this implementation. With ``feat_weight=0`` no translator is built:
-        the algorithm is then plain (ensemble) logit KD.
+        The paper's ensemble term is the sum over teachers. Here the terms are averaged by
+        default (``average_teachers=True``): with the sum, the feature term's weight grows
+        with K (beta = 1000 per teacher), so pFEED at K = 1, 2, 3 would differ in the
+        strength of the regulariser as well as in the number of teachers.
+        ``average_teachers=False`` gives the paper's sum. With ``feat_weight=0`` no
+        translator is built: the algorithm is then plain (ensemble) logit KD.
 
     Args:
         student (dict): Config of the student ``ImageClassifier``.
@@ -71,8 +67,10 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
             features. Defaults to None: ``dict(type='FEEDTranslator')``.
         feat_loss (dict, optional): Feature loss config. Defaults to None:
             ``dict(type='FactorTransferLoss')``.
-        feat_weight (float): beta, the weight of each teacher's feature term. Defaults to 1.0.
-        average_teachers (bool): Divide the feature terms by K. Defaults to False.
+        feat_weight (float): beta, the weight of the feature term (of each teacher's with
+            ``average_teachers=False``). Defaults to 1.0.
+        average_teachers (bool): Divide the feature terms by K, so that their total weight
+            is beta whatever K. Defaults to True.
         kd_weight (float): Weight of logit KD from the teachers' mean softmax; 0 turns it
             off. Defaults to 0.0.
         temperature (float): KD temperature. Defaults to 4.0.
@@ -102,7 +100,7 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
                  translator: Optional[dict] = None,
                  feat_loss: Optional[dict] = None,
                  feat_weight: float = 1.0,
-                 average_teachers: bool = False,
+                 average_teachers: bool = True,
                  kd_weight: float = 0.0,
                  temperature: float = 4.0,
                  align: str = 'error',
@@ -188,26 +186,13 @@ class FEED(StudentForwardMixin, TeacherEvalMixin, BaseModel):
 
     def _probe(self, probe_shape: Tuple[int, ...]) -> Tuple[Dict[str, Tuple], Dict[str, int]]:
         """Run every network once on zeros (eval mode): tapped shapes and logit widths."""
-        x = torch.zeros(1, *probe_shape)
         shapes, classes = {}, {}
-        training = self.student.training
-        self.student.eval()
-        try:
-            with torch.no_grad():
-                with self.student_taps.record() as feats:
-                    classes['student'] = self.student(x, mode='tensor').shape[-1]
-                shapes['student'] = tuple(feats[self.student_tap].shape)
-                for name, teacher in self.teachers.items():
-                    taps = self._teacher_taps[name]
-                    stop, taps.stop_after_last = taps.stop_after_last, False
-                    try:
-                        with taps.record() as feats:
-                            classes[name] = teacher(x, mode='tensor').shape[-1]
-                    finally:
-                        taps.stop_after_last = stop
-                    shapes[name] = tuple(feats[self.teacher_taps[name]].shape)
-        finally:
-            self.student.train(training)
+        nets = {'student': (self.student, self.student_taps, self.student_tap),
+                **{n: (t, self._teacher_taps[n], self.teacher_taps[n])
+                   for n, t in self.teachers.items()}}
+        for name, (net, taps, tap) in nets.items():
+            feats, logits = probe(net, taps, probe_shape, full=True)
+            shapes[name], classes[name] = feats[tap], logits.shape[-1]
         return shapes, classes
 
     def _check_classes(self, classes: Dict[str, int]) -> None:

@@ -7,16 +7,20 @@ from mmengine.model import BaseModel
 from torch import nn
 
 from mmkd_ext.registry import MODELS
+
 from ..feature_taps import FeatureTaps
 from ..losses.kd_loss import kd_loss
-from .base import (FastTeacher, StudentForwardMixin, TeacherEvalMixin, build_connector,
-                   build_frozen_teacher, build_model)
-from .kd_students import (check_pruning_targets, check_quant_cfg, classifier_of,
-                          is_quantized)
+from .base import (
+    FastTeacher,
+    StudentForwardMixin,
+    TeacherEvalMixin,
+    build_frozen_teacher,
+    build_model,
+)
+from .kd_students import check_pruning_targets, check_quant_cfg, classifier_of, is_quantized
+from .plumbing import build_feature_terms, parse_tap_specs, probe
 
 __all__ = ['LogitKD']
-
-_TAP_KEYS = {'student', 'teacher', 'connector', 'loss'}
 
 
 @MODELS.register_module()
@@ -123,38 +127,16 @@ class LogitKD(StudentForwardMixin, TeacherEvalMixin, BaseModel):
         return classifier_of(self.student)
 
     def _build_feature_terms(self, distill_losses: Dict[str, dict], probe_shape) -> None:
-        self._taps = []
-        for name, spec in distill_losses.items():
-            if not isinstance(spec, dict) or not {'student', 'teacher', 'loss'} <= set(spec) \
-                    or set(spec) - _TAP_KEYS:
-                raise ValueError(f'distill_losses[{name!r}] must be a dict with keys student, '
-                                 f'teacher, loss and optionally connector; got {spec!r}')
-            self._taps.append((name, spec['student'], spec['teacher']))
+        self._taps = parse_tap_specs(distill_losses)
         self.student_taps = FeatureTaps(self._student_net(), [t[1] for t in self._taps])
         self.teacher_taps = FeatureTaps(self.teacher, [t[2] for t in self._taps])
-        self.connectors = nn.ModuleDict()
-        self.distill_losses = nn.ModuleDict()
-        if not self._taps:
-            return
-        x = torch.zeros(1, *probe_shape)
-        training = self.student.training
-        self.student.eval()
-        with torch.no_grad(), self.student_taps.record() as s_feats, \
-                self.teacher_taps.record() as t_feats:
-            self._student_logits(x, None)
-            self.teacher(x, mode='tensor')
-        self.student.train(training)
-        for name, s_tap, t_tap in self._taps:
-            spec = distill_losses[name]
-            s_shape, t_shape = s_feats[s_tap].shape, t_feats[t_tap].shape
-            if spec.get('connector') is None and s_shape[1] != t_shape[1]:
-                raise ValueError(f'distill_losses[{name!r}]: {s_shape[1]} student channels vs '
-                                 f'{t_shape[1]} teacher channels; add a connector, e.g. '
-                                 "connector=dict(type='ConvRegressor', kernel_size=1)")
-            self.connectors[name] = nn.Identity() if spec.get('connector') is None else \
-                build_connector(spec['connector'], s_shape[1], t_shape[1],
-                                f'distill_losses[{name!r}]')
-            self.distill_losses[name] = MODELS.build(spec['loss'])
+        s_shapes = t_shapes = {}
+        if self._taps:
+            s_shapes, _ = probe(self.student, self.student_taps, probe_shape,
+                                lambda x: self._student_logits(x, None))
+            t_shapes, _ = probe(self.teacher, self.teacher_taps, probe_shape)
+        self.connectors, self.distill_losses = build_feature_terms(distill_losses, self._taps,
+                                                                   s_shapes, t_shapes)
 
     def _student_logits(self, inputs: torch.Tensor, data_samples) -> torch.Tensor:
         return self.student(inputs, data_samples, mode='tensor')

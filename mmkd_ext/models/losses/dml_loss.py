@@ -1,16 +1,18 @@
 """Deep Mutual Learning's peer term (Zhang et al., CVPR 2018, arXiv 1706.00384)."""
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from mmkd_ext.registry import MODELS
+
+from .kd_loss import kd_loss
 
 __all__ = ['dml_loss', 'DMLLoss']
 
 
 def dml_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
              temperature: float = 1.0) -> torch.Tensor:
-    """``T^2 * KL(softmax(sg(z_t) / T) || softmax(z_s / T))``, averaged over the batch.
+    """``T^2 * KL(softmax(sg(z_t) / T) || softmax(z_s / T))``, averaged over the batch:
+    :func:`~mmkd_ext.models.losses.kd_loss.kd_loss` with a peer as the teacher.
 
     In online distillation the "teacher" is a peer network trained at the same time; its
     logits are detached here, so the term only moves the student.
@@ -27,10 +29,7 @@ def dml_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
         raise ValueError(f'student logits {tuple(student_logits.shape)} and peer logits '
                          f'{tuple(teacher_logits.shape)} differ in shape; the networks must '
                          'predict the same classes')
-    log_p_s = F.log_softmax(student_logits / temperature, dim=1)
-    log_p_t = F.log_softmax(teacher_logits.detach() / temperature, dim=1)
-    kl = F.kl_div(log_p_s, log_p_t, reduction='batchmean', log_target=True)
-    return temperature**2 * kl
+    return kd_loss(student_logits, teacher_logits, temperature)
 
 
 @MODELS.register_module()

@@ -11,7 +11,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmkd_ext.engine.metrics  # noqa: F401  (configs: custom_imports)
 from mmkd_ext.engine.hooks.feature_similarity_hook import FeatureSimilarityHook
-from tests.models._classifiers import tiny_cls_batch, tiny_classifier
+from tests.models._classifiers import tiny_classifier, tiny_cls_batch
 
 
 class MetricsHook(Hook):
@@ -36,7 +36,8 @@ def dataset(n: int = 8) -> list:
 
 def run(work_dir, max_iters: int, resume_from=None) -> MetricsHook:
     sgd = dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4)
-    keys = ('net0', 'net1', 'trans0')
+    adv = dict(type='SGD', lr=0.01, momentum=0.9)  # the adversarial role: no weight decay
+    keys = ('net0', 'net1', 'trans0', 'net0_adv', 'net1_adv')
     hook = MetricsHook()
     loader = dict(dataset=dataset(), sampler=dict(type='DefaultSampler', shuffle=True),
                   batch_size=4, num_workers=0)
@@ -51,8 +52,8 @@ def run(work_dir, max_iters: int, resume_from=None) -> MetricsHook:
                        dict(type='PerNetworkAccuracy')],
         val_cfg=dict(type='ValLoop'),
         optim_wrapper=dict(
-            constructor='mmagic.MultiOptimWrapperConstructor',
-            **{k: dict(optimizer=sgd) for k in keys},
+            constructor='RoleOptimWrapperConstructor',
+            **{k: dict(optimizer=adv if k.endswith('_adv') else sgd) for k in keys},
             disc0=dict(optimizer=dict(type='Adam', lr=1e-3, betas=(0.5, 0.999))),
             disc1=dict(optimizer=dict(type='Adam', lr=1e-3, betas=(0.5, 0.999)))),
             # end=4: the "interrupted" run stops at 2 iterations without changing the schedule
@@ -95,9 +96,15 @@ def test_train_validate_checkpoint_and_resume(tmp_path):
         tmp_path / 'resumed' / 'iter_4.pth')
     assert {k.split('.')[0] for k in ckpt['state_dict']} == {
         'net0', 'net1', 'trans0', 'disc0', 'disc1'}
-    assert set(ckpt['optimizer']) == {'net0', 'net1', 'trans0', 'disc0', 'disc1'}
+    assert set(ckpt['optimizer']) == {'net0', 'net1', 'trans0', 'disc0', 'disc1', 'net0_adv',
+                                      'net1_adv'}
     for key, value in ckpt['state_dict'].items():
         assert torch.equal(value, resumed['state_dict'][key]), key
     assert ckpt['param_schedulers'] == resumed['param_schedulers']
     lr = ckpt['optimizer']['net0']['param_groups'][0]['lr']
     assert abs(lr - 0.005) < 1e-9  # MultiStepLR at iteration 3 of each key
+    assert abs(ckpt['optimizer']['net0_adv']['param_groups'][0]['lr'] - 0.001) < 1e-9
+    # the roles' own state is saved and resumed: momentum for network 0's parameters
+    assert ckpt['optimizer']['net0_adv']['state'] and all(
+        torch.equal(s['momentum_buffer'], resumed['optimizer']['net0_adv']['state'][i][
+            'momentum_buffer']) for i, s in ckpt['optimizer']['net0_adv']['state'].items())

@@ -2,9 +2,9 @@ import pytest
 import torch
 from torch import nn
 
-from mmkd_ext.models.algorithms.feed import ensemble_kd_loss
+from mmkd_ext.models.losses.kd_loss import ensemble_kd_loss
 from mmkd_ext.registry import MODELS
-from tests.models._classifiers import tiny_cls_batch, tiny_classifier
+from tests.models._classifiers import tiny_classifier, tiny_cls_batch
 
 
 def feed(teachers=None, **kwargs):
@@ -47,6 +47,26 @@ def test_default_taps_translators_and_weights():
     t_feat = model.teachers['t1'].backbone(inputs)[0]
     expected = 2.0 / 2 * model.feat_loss(model.translators['t1'](feat), t_feat)
     assert term.item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+def test_feature_weight_does_not_grow_with_the_number_of_teachers():
+    """By default the feature terms are averaged: K copies of one teacher give the loss of
+    one; ``average_teachers=False`` (the paper's sum) gives K times it."""
+    inputs, samples = tiny_cls_batch()
+    one = feed(teachers=dict(t0=tiny_classifier(4)))
+    totals = {}
+    for k, average in ((1, True), (3, True), (3, False)):
+        model = feed(teachers={f't{i}': tiny_classifier(4) for i in range(k)},
+                     **({} if average else dict(average_teachers=False)))
+        model.student.load_state_dict(one.student.state_dict())
+        for i in range(k):  # the same teacher and translator K times
+            model.teachers[f't{i}'].load_state_dict(one.teachers['t0'].state_dict())
+            model.translators[f't{i}'].load_state_dict(one.translators['t0'].state_dict())
+        model.eval()
+        losses = model.loss(inputs, samples)
+        totals[k, average] = sum(v for n, v in losses.items() if n.startswith('loss_feed_'))
+    assert totals[3, True].item() == pytest.approx(totals[1, True].item(), rel=1e-5)
+    assert totals[3, False].item() == pytest.approx(3 * totals[1, True].item(), rel=1e-5)
 
 
 def test_teachers_stay_in_eval_and_are_not_reinitialised():

@@ -28,3 +28,15 @@ def test_bad_options_and_inputs():
     disc = MODELS.build(dict(type='FeatureMapDiscriminator', in_channels=8))
     with pytest.raises(ValueError, match=r'\(N, 8, H, W\)'):
         disc(torch.rand(2, 4, 5, 5))
+
+
+def test_without_normalisation_each_sample_is_judged_on_its_own():
+    torch.manual_seed(0)
+    disc = MODELS.build(dict(type='FeatureMapDiscriminator', in_channels=8, norm='none'))
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in disc.modules())
+    feats = torch.rand(4, 8, 5, 5)
+    assert torch.allclose(disc(feats)[:2], disc(feats[:2]), atol=1e-6)
+    batch_norm = MODELS.build(dict(type='FeatureMapDiscriminator', in_channels=8))
+    assert not torch.allclose(batch_norm(feats)[:2], batch_norm(feats[:2]), atol=1e-6)
+    with pytest.raises(ValueError, match=r"\('batch', 'none'\), got 'group'"):
+        MODELS.build(dict(type='FeatureMapDiscriminator', in_channels=8, norm='group'))

@@ -26,9 +26,9 @@ env_cfg = dict(
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     # 'nccl' as in every OpenMMLab runtime. On a host without CUDA, `import mmkd_ext`
     # makes mmengine's `--launcher pytorch` start gloo instead and wrap CPU modules in DDP
-    # without device ids (mmkd_ext/compat.py, `_distributed_on_cpu`), so the same config
-    # runs one process per GPU or several processes on a CPU machine. Name another
-    # backend here (e.g. dist_cfg=dict(backend='gloo')) to force it.
+    # without device ids (mmkd_ext/compat/mmengine.py), so the same config runs one process
+    # per GPU or several processes on a CPU machine. Name another backend here
+    # (e.g. dist_cfg=dict(backend='gloo')) to force it.
     dist_cfg=dict(backend='nccl'),
 )
 

@@ -1,15 +1,9 @@
 # Output KD, EDSR (32 x 256) -> EDSR-baseline (16 x 64), x4, DIV2K, the field's schedule:
-# L1 to the teacher's SR output beside the pixel loss, no feature term. The teacher comes
-# from configs/edsr/edsr_x4c256b32_1xb16-300k_div2k.py.
-_base_ = [
-    '../_base_/models/edsr_x4.py', '../_base_/datasets/div2k_x4.py',
-    '../_base_/schedules/sr_adam_300k.py'
-]
+# L1 to the teacher's SR output beside the pixel loss, no feature term. FitNet's DIV2K
+# setting otherwise.
+_base_ = '../fitnet/fitnet_edsr-x4c256b32_edsr-x4c64b16_1xb16-300k_div2k.py'
 
 model = dict(
-    type='FeatureDistill',
-    student={{_base_.edsr_baseline}},
-    teacher={{_base_.edsr_large}},
-    teacher_ckpt='checkpoints/edsr_x4c256b32_1xb16-300k_div2k.pth',
     teacher_precision='auto',  # channels-last; bf16 on GPUs and AMX CPUs, else fp32
+    distill_losses=None,
     output_loss=dict(type='mmagic.L1Loss', loss_weight=1.0))

@@ -14,6 +14,16 @@ def attention_map(feat: torch.Tensor, eps: float = 1e-12) -> torch.Tensor:
     return F.normalize(feat.pow(2).mean(dim=1).flatten(1), dim=1, eps=eps)
 
 
+def check_positions(student_feat: torch.Tensor, teacher_feat: torch.Tensor,
+                    what: str) -> None:
+    """Raise unless the two (N, C, H, W) maps share N, H and W (C may differ)."""
+    if student_feat.shape[0] != teacher_feat.shape[0] or \
+            student_feat.shape[2:] != teacher_feat.shape[2:]:
+        raise ValueError(f'student feature {tuple(student_feat.shape)} and teacher feature '
+                         f'{tuple(teacher_feat.shape)} differ in batch or spatial size; '
+                         f'{what} of the same N, H, W')
+
+
 def at_loss(student_feat: torch.Tensor, teacher_feat: torch.Tensor) -> torch.Tensor:
     """Mean squared difference of student and teacher attention maps.
 
@@ -27,11 +37,7 @@ def at_loss(student_feat: torch.Tensor, teacher_feat: torch.Tensor) -> torch.Ten
     Returns:
         Tensor: scalar loss.
     """
-    if student_feat.shape[0] != teacher_feat.shape[0] or \
-            student_feat.shape[2:] != teacher_feat.shape[2:]:
-        raise ValueError(f'student feature {tuple(student_feat.shape)} and teacher feature '
-                         f'{tuple(teacher_feat.shape)} differ in batch or spatial size; '
-                         'attention transfer compares maps of the same N, H, W')
+    check_positions(student_feat, teacher_feat, 'attention transfer compares maps')
     return (attention_map(student_feat) - attention_map(teacher_feat.detach())).pow(2).mean()
 
 

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mmkd_ext.registry import MODELS
+from .at_loss import check_positions
 
 __all__ = ['spatial_affinity', 'fakd_loss', 'FAKDLoss']
 
@@ -86,11 +87,7 @@ def fakd_loss(student_feat: torch.Tensor,
     Returns:
         Tensor: scalar loss.
     """
-    if student_feat.shape[0] != teacher_feat.shape[0] or \
-            student_feat.shape[2:] != teacher_feat.shape[2:]:
-        raise ValueError(f'student feature {tuple(student_feat.shape)} and teacher feature '
-                         f'{tuple(teacher_feat.shape)} differ in batch or spatial size; '
-                         'FAKD compares affinities of maps of the same N, H, W')
+    check_positions(student_feat, teacher_feat, 'FAKD compares affinities of maps')
     _check_size(student_feat.shape, patch_size, student_feat.element_size(),
                 max_affinity_gib)
     return (spatial_affinity(student_feat, patch_size) -

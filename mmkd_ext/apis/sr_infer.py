@@ -169,10 +169,9 @@ class SRInferencer:
     @torch.no_grad()
     def _forward(self, lr: np.ndarray) -> torch.Tensor:
         """(h, w, 3) uint8 RGB -> (3, s*h, s*w) float in [0, 255] (mmagic's destruct)."""
-        from mmagic.structures import DataSample
         preprocessor = self.model.data_preprocessor
         tensor = torch.from_numpy(np.ascontiguousarray(lr)).permute(2, 0, 1)
-        data = preprocessor(dict(inputs=[tensor], data_samples=[DataSample()]), False)
+        data = preprocessor(dict(inputs=[tensor]), False)
         out = self.model(data['inputs'], mode='tensor')
         return preprocessor.destruct(out, data['data_samples'])[0].float().cpu()
 

@@ -147,6 +147,21 @@ def _resolve(python: str, folder: str) -> dict:
     return ast.literal_eval(_run(python, ['-c', script], folder).strip().splitlines()[-1])
 
 
+def test_startup_hook_gives_numpy_aliases_without_mmkd_ext_or_torch(tmp_path):
+    """``mmkd_ext-startup.pth`` (installed by ``pip install -e .`` / the wheel) applies
+    mmkd_ext.compat's numpy and diffusers shims at the first ``import numpy``, loading
+    nothing else; ``MMKD_EXT_NO_STARTUP_HOOK=1`` turns it off."""
+    script = ("import sys, numpy as np\n"
+              "print(hasattr(np, 'bool8'), hasattr(np, 'in1d'),\n"
+              "      sorted(m for m in ('mmkd_ext', 'torch', 'mmengine') if m in sys.modules))\n")
+    on = _run(sys.executable, ['-c', script], str(tmp_path))
+    assert on.split('\n')[0] == "True True []"
+    off = subprocess.run([sys.executable, '-c', script], cwd=str(tmp_path), text=True,
+                         capture_output=True, env=_env(MMKD_EXT_NO_STARTUP_HOOK='1'))
+    first = off.stdout.split('\n')[0]
+    assert first.startswith('False ') and first.endswith(' []'), off.stderr  # numpy >= 2
+
+
 @pytest.mark.slow
 def test_editable_install_from_the_users_own_folder(tmp_path):
     folder = _project(str(tmp_path / 'my_project'), REPO)

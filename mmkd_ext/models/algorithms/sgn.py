@@ -5,13 +5,14 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 from mmagic.models.utils import set_requires_grad
 from mmagic.structures import DataSample
-from mmengine.model import BaseModel, is_model_wrapper
+from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapperDict
 from torch import nn
 
 from mmkd_ext.models.losses.sgn_terms import SGNTerm, TermInputs, parse_terms
 from mmkd_ext.registry import MODELS
 
+from .plumbing import unwrap
 from .sgn_image_pool import SymImagePool
 
 __all__ = ['SGN', 'DomainDiscriminators', 'parse_terms']
@@ -44,10 +45,6 @@ class DomainDiscriminators(nn.ModuleDict):
 
     def forward(self, images: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
         return {domain: self[domain](img) for domain, img in images.items()}
-
-
-def _unwrap(module: nn.Module) -> nn.Module:
-    return module.module if is_model_wrapper(module) else module
 
 
 @MODELS.register_module()
@@ -141,7 +138,7 @@ class SGN(BaseModel):
         the sub-modules that mmengine 0.10.7's ``BaseModule.init_weights`` tags first.
         Under ``MMSeparateDistributedDataParallel`` both are wrapped by the time the Runner
         initialises weights."""
-        for module in [_unwrap(self.generator), *_unwrap(self.discriminators).values()]:
+        for module in [unwrap(self.generator), *unwrap(self.discriminators).values()]:
             module.init_weights()
 
     @property
@@ -215,7 +212,7 @@ class SGN(BaseModel):
         term_inputs = TermInputs(
             source=source, fake=fake, identities=identities,
             images={d: inputs[_image_key(d)] for d in self.adv_domains},
-            discriminators=_unwrap(self.discriminators))
+            discriminators=unwrap(self.discriminators))
         losses = {}
         for k, term in enumerate(self.terms):
             for key, per_sample in term.generator_losses(term_inputs).items():

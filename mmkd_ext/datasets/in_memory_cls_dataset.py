@@ -182,8 +182,8 @@ class InMemoryClsDataset(Dataset):
                                torch.from_numpy(flip), self.crop_size, self.padding,
                                self.pad_val)
         batch = []
-        for i in range(len(index)):
+        for image, label in zip(images.unbind(0), labels[:, None].unbind(0)):
             sample = DataSample()
-            sample.set_field(labels[i:i + 1], 'gt_label', dtype=torch.Tensor)
-            batch.append(dict(inputs=images[i], data_samples=sample))
+            sample.set_field(label, 'gt_label', dtype=torch.Tensor)
+            batch.append(dict(inputs=image, data_samples=sample))
         return batch

@@ -1,0 +1,45 @@
+"""Images/s of the streaming and the in-memory classification data path, side by side, and
+the data share of a full training step for each (mmkd_ext.benchmarks.cls_data).
+
+    python tools/benchmarks/cls_data.py [--config CONFIG] [--old-data BASE] [--new-data BASE]
+        [--batch 64] [--batches 50] [--steps 40] [--warmup 3] [--rounds 2]
+        [--data-root DIR] [--old-workers N] [--new-workers N]
+
+Defaults: the FEED study's ResNet-8 (w8) at batch 64, configs/_base_/datasets/fashion_mnist.py
+(per-sample pipeline, 2 workers) against fashion_mnist_inmem.py (in memory, no workers).
+"""
+import argparse
+
+import mmkd_ext  # noqa: F401  (compat first)
+from mmkd_ext.benchmarks.cls_data import DataPath, format_data_paths, measure_data_paths
+
+DATA = 'configs/_base_/datasets/'
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--config', default='configs/feed/resnet8-w8_1xb64-1k_fashion-mnist.py')
+    parser.add_argument('--old-data', default=DATA + 'fashion_mnist.py')
+    parser.add_argument('--new-data', default=DATA + 'fashion_mnist_inmem.py')
+    parser.add_argument('--batch', type=int, default=64)
+    parser.add_argument('--batches', type=int, default=50)
+    parser.add_argument('--steps', type=int, default=40)
+    parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--rounds', type=int, default=2)
+    parser.add_argument('--data-root', help="override the data files' data_root")
+    parser.add_argument('--old-workers', type=int, help="default: the data file's")
+    parser.add_argument('--new-workers', type=int, help="default: the data file's")
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    paths = [DataPath('streaming', args.old_data, args.batch, args.data_root, args.old_workers),
+             DataPath('in-memory', args.new_data, args.batch, args.data_root, args.new_workers)]
+    results = measure_data_paths(args.config, paths, args.batches, args.steps, args.warmup,
+                                 args.rounds)
+    print(format_data_paths(results, args.config))
+
+
+if __name__ == '__main__':
+    main()

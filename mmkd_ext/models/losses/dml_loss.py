@@ -1,10 +1,9 @@
 """Deep Mutual Learning's peer term (Zhang et al., CVPR 2018, arXiv 1706.00384)."""
 import torch
-from torch import nn
 
 from mmkd_ext.registry import MODELS
 
-from .kd_loss import kd_loss
+from .kd_loss import KDLoss, kd_loss
 
 __all__ = ['dml_loss', 'DMLLoss']
 
@@ -33,10 +32,11 @@ def dml_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
 
 
 @MODELS.register_module()
-class DMLLoss(nn.Module):
+class DMLLoss(KDLoss):
     """Deep Mutual Learning, CVPR 2018 (arXiv 1706.00384), with Hinton's temperature.
 
-    The cross-entropy part of DML is each network's own head loss; this is the peer term.
+    The cross-entropy part of DML is each network's own head loss; this is the peer term
+    (:class:`~mmkd_ext.models.losses.kd_loss.KDLoss` with a peer as the teacher).
 
     Args:
         temperature (float): Softening temperature, > 0. Defaults to 1.0 (plain DML).
@@ -44,16 +44,9 @@ class DMLLoss(nn.Module):
     """
 
     def __init__(self, temperature: float = 1.0, loss_weight: float = 1.0):
-        super().__init__()
-        if not temperature > 0:
-            raise ValueError(f'DMLLoss temperature must be > 0, got {temperature!r}')
-        self.temperature = float(temperature)
-        self.loss_weight = float(loss_weight)
+        super().__init__(temperature, loss_weight)
 
     def forward(self, student_logits: torch.Tensor,
                 teacher_logits: torch.Tensor) -> torch.Tensor:
         """(N, num_classes) x 2 -> scalar."""
         return self.loss_weight * dml_loss(student_logits, teacher_logits, self.temperature)
-
-    def extra_repr(self) -> str:
-        return f'temperature={self.temperature}, loss_weight={self.loss_weight}'

@@ -68,8 +68,20 @@ def lsgan_g_loss(fake_score: torch.Tensor, reduction: str = 'mean') -> torch.Ten
     return loss.mean() if reduction == 'mean' else _per_sample(loss)
 
 
+class _LSGANLoss(nn.Module):
+    """``loss_weight`` and ``reduction`` of the two LSGAN loss modules."""
+
+    def __init__(self, loss_weight: float = 1.0, reduction: str = 'mean'):
+        super().__init__()
+        _check_reduction(reduction)
+        self.loss_weight, self.reduction = float(loss_weight), reduction
+
+    def extra_repr(self) -> str:
+        return f'loss_weight={self.loss_weight}, reduction={self.reduction!r}'
+
+
 @MODELS.register_module()
-class LSGANDiscriminatorLoss(nn.Module):
+class LSGANDiscriminatorLoss(_LSGANLoss):
     """LSGAN discriminator loss, ``loss_weight * lsgan_d_loss(real, fake, reduction)``.
 
     Args:
@@ -77,21 +89,13 @@ class LSGANDiscriminatorLoss(nn.Module):
         reduction (str): ``'mean'`` or ``'none'`` (per sample). Defaults to ``'mean'``.
     """
 
-    def __init__(self, loss_weight: float = 1.0, reduction: str = 'mean'):
-        super().__init__()
-        _check_reduction(reduction)
-        self.loss_weight, self.reduction = float(loss_weight), reduction
-
     def forward(self, real_score: torch.Tensor, fake_score: torch.Tensor) -> torch.Tensor:
         """Scores of any shape -> scalar, or (N, ) with ``reduction='none'``."""
         return self.loss_weight * lsgan_d_loss(real_score, fake_score, self.reduction)
 
-    def extra_repr(self) -> str:
-        return f'loss_weight={self.loss_weight}, reduction={self.reduction!r}'
-
 
 @MODELS.register_module()
-class LSGANGeneratorLoss(nn.Module):
+class LSGANGeneratorLoss(_LSGANLoss):
     """LSGAN generator loss, ``loss_weight * lsgan_g_loss(fake, reduction)``.
 
     Args:
@@ -99,14 +103,6 @@ class LSGANGeneratorLoss(nn.Module):
         reduction (str): ``'mean'`` or ``'none'`` (per sample). Defaults to ``'mean'``.
     """
 
-    def __init__(self, loss_weight: float = 1.0, reduction: str = 'mean'):
-        super().__init__()
-        _check_reduction(reduction)
-        self.loss_weight, self.reduction = float(loss_weight), reduction
-
     def forward(self, fake_score: torch.Tensor) -> torch.Tensor:
         """Score of any shape -> scalar, or (N, ) with ``reduction='none'``."""
         return self.loss_weight * lsgan_g_loss(fake_score, self.reduction)
-
-    def extra_repr(self) -> str:
-        return f'loss_weight={self.loss_weight}, reduction={self.reduction!r}'

@@ -19,8 +19,10 @@ against the number of positions H*W.
 
 With ``--formats``, only the memory formats: the teacher's no-grad forward and the student's
 train step (forward, backward, Adam) in contiguous and channels-last fp32, same weights and
-batch, with the largest differences of their outputs (the demo pair: ``--teacher 32 8
---student 16 4 --batch 8 --lr-size 24``).
+batch, with the largest differences of their outputs, and the whole LSFD step with
+``teacher_precision='auto'`` (channels-last teacher) and also ``student_channels_last``
+against fp32 contiguous (the demo pair: ``--teacher 32 8 --student 16 4 --batch 8
+--lr-size 24``).
 
     python tools/benchmarks/distill_step.py [--teacher 256 32] [--student 64 16]
         [--scale 4] [--batch 4] [--lr-size 48] [--steps 20] [--warmup 2]
@@ -180,6 +182,20 @@ def memory_format_cost(args) -> None:
         s_net.zero_grad()
         (s_net(lr) - gt).abs().mean().backward()
         outputs[fmt] = (forward(), [p.grad.clone() for p in s_net.parameters()])
+    # the whole LSFD step: fp32 contiguous, then teacher_precision='auto' (channels-last
+    # teacher), then also the student and its regressor channels-last
+    lsfd = dict(type='LSFDLoss', tau=1.0)
+    distills = {'fp32': ours(args, lsfd, 3), 'auto': ours(args, lsfd, 3, teacher_precision='auto'),
+                'auto + student': ours(args, lsfd, 3, teacher_precision='auto',
+                                       student_channels_last=True)}
+    data = random_batch(args)
+    for name, model in distills.items():
+        model.load_state_dict(distills['fp32'].state_dict())
+        optim = OptimWrapper(torch.optim.Adam(
+            [p for p in model.parameters() if p.requires_grad], lr=1e-4))
+        model.train()
+        steps[f'lsfd step {name}'] = (
+            lambda model=model, optim=optim: model.train_step(copy.copy(data), optim))
     median = interleaved_medians(steps, args.steps, args.warmup)
     out_diff = (outputs['contiguous'][0] - outputs['channels-last'][0]).abs().max().item()
     grad_diff = max((a - b).abs().max().item() / a.abs().max().clamp_min(1e-12).item()
@@ -193,8 +209,21 @@ def memory_format_cost(args) -> None:
     for part in ('teacher', 'student'):
         a, b = median[f'{part} contiguous'], median[f'{part} channels-last']
         print(f'| {part} | {a:.4f} | {b:.4f} | {a / b:.2f} |')
+    for name in ('auto', 'auto + student'):
+        a, b = median['lsfd step fp32'], median[f'lsfd step {name}']
+        print(f'| LSFD step, {name} channels-last | {a:.4f} | {b:.4f} | {a / b:.2f} |')
     print(f'teacher output max |difference| {out_diff:.2e}; student gradients max relative '
           f'difference {grad_diff:.2e}')
+
+
+def random_batch(args) -> dict:
+    """A batch as mmagic's loaders give it: LR inputs and data samples with HR targets."""
+    s = args.lr_size
+    return dict(
+        inputs=[torch.randint(0, 256, (3, s, s)).float() for _ in range(args.batch)],
+        data_samples=[DataSample(gt_img=torch.randint(0, 256, (3, s * args.scale,
+                                                               s * args.scale)).float())
+                      for _ in range(args.batch)])
 
 
 def main():
@@ -243,11 +272,7 @@ def main():
         [p for p in m.parameters() if p.requires_grad], lr=1e-4)) for n, m in models.items()}
 
     s = args.lr_size
-    data = dict(
-        inputs=[torch.randint(0, 256, (3, s, s)).float() for _ in range(args.batch)],
-        data_samples=[DataSample(gt_img=torch.randint(0, 256, (3, s * args.scale,
-                                                               s * args.scale)).float())
-                      for _ in range(args.batch)])
+    data = random_batch(args)
     def step(name):
         models[name].train()
         models[name].train_step(copy.copy(data), optims[name])

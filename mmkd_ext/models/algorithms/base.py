@@ -158,7 +158,7 @@ class FastTeacher:
     faster in that format on CPUs (oneDNN) in fp32 as in bf16, and under reduced precision
     on GPUs; the format alone changes results only by fp32 rounding (tested). On a
     shared 2-core AVX-512 EPYC the demo teacher's fp32 forward (EDSR 8 x 32, batch 8, 24 px)
-    ran 1.2 x faster channels-last with one thread (``tools/benchmarks/distill_step.py
+    ran 1.2 to 1.5 x faster channels-last with one thread (``tools/benchmarks/distill_step.py
     --formats``).
 
     Use ``prepare(teacher)`` once after loading and ``with fast.run(inputs) as x:`` around

@@ -58,7 +58,7 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
             Defaults to False.
         student_channels_last (bool): Keep the student's and the connectors' weights in
             channels-last memory format, so that their convolutions run in it (on CPUs the
-            demo student's train step ran 1.4 x faster,
+            demo student's train step ran 1.3 to 1.5 x faster,
             ``tools/benchmarks/distill_step.py --formats``); the results change only by fp32
             rounding. Defaults to False.
         probe_shape (tuple): (C, H, W) of the zero input used at build time to find the

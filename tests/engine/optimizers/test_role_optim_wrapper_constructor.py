@@ -3,9 +3,11 @@ import glob
 import os.path as osp
 
 import pytest
+import torch
 from mmengine import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
+from mmpretrain.structures import DataSample
 from torch import nn
 
 from mmkd_ext.registry import MODELS
@@ -70,7 +72,7 @@ def test_afd_roles_without_modules():
 
 @pytest.mark.parametrize('path', sorted(glob.glob(osp.join(CONFIGS, 'afd', '*.py'))),
                          ids=osp.basename)
-def test_every_afd_config_builds_its_optimizers_and_has_their_schedulers(path):
+def test_every_afd_config_builds_its_optimizers_and_trains_a_step(path):
     cfg = Config.fromfile(path)
     model_cfg = cfg.model.to_dict()
     shrink(model_cfg)
@@ -84,3 +86,7 @@ def test_every_afd_config_builds_its_optimizers_and_has_their_schedulers(path):
         decay = [g['weight_decay'] for g in wrapper.optimizer.param_groups]
         if key.endswith('_adv') or key.startswith('trans') and not model.fused:
             assert decay == [0.0] * len(decay), key  # weight decay once, in the task step
+    images = torch.randint(0, 256, (2, *model_cfg['probe_shape']), dtype=torch.uint8)
+    log = model.train_step(dict(inputs=list(images), data_samples=[
+        DataSample().set_gt_label(label) for label in (0, 1)]), wrappers)
+    assert 'net0.loss_cls' in log

@@ -12,16 +12,10 @@ Examples::
         --mixes "photo=1; vangogh=0.5,photo=0.5; vangogh=2,photo=-1" --allow-extrapolation
 """
 import argparse
-import os
-import os.path as osp
 import sys
-from typing import List, Optional, Sequence
+from typing import Optional, Sequence
 
-import cv2
-
-import mmkd_ext  # noqa: F401  (compat shims before mm* packages)
-from mmkd_ext.apis import SGNMixer
-from mmkd_ext.checkpoint import UnsafeCheckpointError
+from mmkd_ext.apis.sgn_mix_files import write_mixes
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -52,36 +46,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     return args
 
 
-def _write(path: str, rgb) -> str:
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    if not cv2.imwrite(path, rgb[..., ::-1]):
-        raise ValueError(f'cannot write {path!r} (unknown image extension?)')
-    return path
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = parse_args(argv)
-    try:
-        mixer = SGNMixer(args.config, args.checkpoint, device=args.device)
-        written: List[str] = []
-        if args.grid:
-            mixes = [m for m in (args.mixes or '').split(';') if m.strip()] or None
-            grid = mixer.grid(args.images, mixes, args.allow_extrapolation, args.size or 256)
-            stem = osp.splitext(args.images[0])[0]
-            written.append(_write(args.out or f'{stem}_sgn_grid.png', grid))
-        else:
-            s = mixer.s(args.mix, args.allow_extrapolation)
-            tag = '_'.join(f'{n}{float(v):g}' for n, v in zip(mixer.names, s) if v != 0)
-            for image in args.images:
-                out = mixer.mix(image, s, args.allow_extrapolation, args.size)
-                stem, _ = osp.splitext(osp.basename(image))
-                folder = args.out or osp.dirname(osp.abspath(image))
-                written.append(_write(osp.join(folder, f'{stem}_{tag or "zero"}.png'), out))
-    except (ValueError, FileNotFoundError, TypeError, KeyError, UnsafeCheckpointError) as error:
-        print(f'sgn_mix: error: {error}', file=sys.stderr)
-        return 2
-    print('\n'.join(written))
-    return 0
+    return write_mixes(parse_args(argv))
 
 
 if __name__ == '__main__':

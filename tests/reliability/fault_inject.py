@@ -1,9 +1,11 @@
 """Kill, resume, poison and split trainings of every algorithm; check what survives.
 
-    python tools/analysis/fault_inject.py kill [--cases lsfd afd ...] [--kills 3]
-                                               [--iters 12] [--seed 0] [--upstream-hook]
-    python tools/analysis/fault_inject.py nan  [--cases ...] [--at 5]
-    python tools/analysis/fault_inject.py dist [--cases ...] [--iters 5] [--batch B]
+A test harness, run from the repository root:
+
+    python -m tests.reliability.fault_inject kill [--cases lsfd afd ...] [--kills 3]
+                                                  [--iters 12] [--seed 0] [--upstream-hook]
+    python -m tests.reliability.fault_inject nan  [--cases ...] [--at 5]
+    python -m tests.reliability.fault_inject dist [--cases ...] [--iters 5] [--batch B]
 
 Every case is a shipped config run at CPU scale with ``tools/train.py`` (``dist``: with
 ``tools/dist_train.sh CONFIG 2``) through a derived config written next to the runs:
@@ -48,7 +50,8 @@ import time
 from typing import Dict, List, NamedTuple, Optional
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-HERE = osp.dirname(osp.abspath(__file__))
+#: How the training processes import this module (``custom_imports`` of the derived config).
+MODULE = 'tests.reliability.fault_inject'
 
 
 class Case(NamedTuple):
@@ -183,7 +186,7 @@ if __name__ != '__main__':  # imported by a training process
 # The harness
 # ----------------------------------------------------------------------------------------
 def _env() -> Dict[str, str]:
-    path = os.pathsep.join([HERE, REPO, os.environ.get('PYTHONPATH', '')])
+    path = os.pathsep.join([REPO, os.environ.get('PYTHONPATH', '')])
     bin_dir = osp.dirname(sys.executable)
     return dict(os.environ, PYTHONPATH=path, OMP_NUM_THREADS='1',
                 PATH=bin_dir + os.pathsep + os.environ.get('PATH', ''))
@@ -279,7 +282,7 @@ def derive_config(case: Case, folder: str, iters: int, batch: Optional[int] = No
         default_hooks=dict(logger=dict(interval=1), checkpoint=checkpoint),
         log_processor=dict(window_size=1),
         custom_hooks=[dict(type='FaultProbeHook', nan_at=nan_at, bn_eval=bn_eval)],
-        custom_imports=dict(imports=['fault_inject'], allow_failed_imports=False),
+        custom_imports=dict(imports=[MODULE], allow_failed_imports=False),
         randomness=dict(seed=0, deterministic=True),
     )
     os.makedirs(folder, exist_ok=True)
@@ -511,7 +514,6 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    sys.path.insert(0, REPO)
     import mmkd_ext  # noqa: F401  (compat first: checkpoints load through the allow-list)
     root = osp.abspath(osp.join(args.work_dir, args.command + (
         '_upstream' if args.upstream_hook else '')))

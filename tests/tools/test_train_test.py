@@ -1,18 +1,23 @@
 """tools/train.py (train, resume) and tools/test.py on a tiny FitNet EDSR x2 run."""
-import argparse
 import json
 import os.path as osp
 import re
-import runpy
 
 import pytest
 import torch
-
 from mmengine.config import Config
 
-from tests.tools._tiny_sr import (TOOLS, distill_model, latest_log, make_sr_data,
-                                  make_teacher_ckpt, run_script, run_tool_in_process, sr_config,
-                                  write_config)
+from mmkd_ext.apis.train import merge_args, train_args
+from tests.tools._tiny_sr import (
+    distill_model,
+    latest_log,
+    make_sr_data,
+    make_teacher_ckpt,
+    run_script,
+    run_tool_in_process,
+    sr_config,
+    write_config,
+)
 
 
 @pytest.fixture(scope='module')
@@ -73,13 +78,9 @@ def test_missing_data_root_names_the_path(tmp_path):
 
 
 def test_merge_args_flags():
-    train = runpy.run_path(osp.join(TOOLS, 'train.py'))  # the functions, main() not run
-    defaults = dict(config='configs/x/tiny.py', work_dir=None, resume=None, amp=False,
-                    no_validate=False, auto_scale_lr=False, cfg_options=None, launcher='none')
-
     def merged(**kwargs):
         cfg = Config(sr_config(distill_model(None), 'data'))
-        return train['merge_args'](cfg, argparse.Namespace(**{**defaults, **kwargs}))
+        return merge_args(cfg, train_args('configs/x/tiny.py', **kwargs))
 
     cfg = merged()
     assert cfg.work_dir == osp.join('./work_dirs', 'tiny') and cfg.launcher == 'none'

@@ -11,20 +11,9 @@ The input goes through mmengine's loader, hence through mmkd_ext's weights-only 
 the output is written to a temporary file and renamed (never left half written).
 """
 import argparse
-import os.path as osp
-import sys
-import zipfile
-from collections import OrderedDict
-from typing import Dict, List, Optional
+from typing import List, Optional
 
-import mmkd_ext  # noqa: F401  (compat shims first: checkpoint allow-list)
-import torch
-from mmengine.runner.checkpoint import _load_checkpoint
-
-from mmkd_ext.engine.atomic_save import save_checkpoint_atomic
-
-#: Entries of the source ``meta`` copied into the output (when present).
-KEPT_META = ('epoch', 'iter', 'seed', 'experiment_name', 'mmengine_version', 'time')
+from mmkd_ext.apis.extract_student import extract_student
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -50,50 +39,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
-def extract(state_dict: Dict[str, torch.Tensor], prefix: str) -> 'OrderedDict[str, torch.Tensor]':
-    """The entries of ``state_dict`` under ``prefix``, prefix stripped.
-
-    Raises:
-        ValueError: no key starts with ``prefix``; the message lists the prefixes found.
-    """
-    kept = OrderedDict((k[len(prefix):], v) for k, v in state_dict.items()
-                       if k.startswith(prefix))
-    if not kept:
-        found = sorted({k.split('.')[0] + '.' for k in state_dict})
-        raise ValueError(f'no key starts with {prefix!r}; the top-level prefixes are '
-                         f'{", ".join(found) or "(empty state_dict)"}')
-    return kept
-
-
 def main(argv: Optional[List[str]] = None) -> None:
     args = parse_args(argv)
-    prefix = args.prefix if args.prefix.endswith('.') else args.prefix + '.'
-    if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
-        sys.exit(f'error: checkpoint {args.checkpoint!r} does not exist')
-    if '://' not in args.checkpoint and not zipfile.is_zipfile(args.checkpoint):
-        sys.exit(f'error: checkpoint {args.checkpoint!r} is not a complete checkpoint '
-                 '(truncated by an interrupted write, or not a torch zip file)')
-    ckpt = _load_checkpoint(args.checkpoint, map_location='cpu')
-    state_dict = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
-    if not isinstance(state_dict, dict):
-        sys.exit(f'error: {args.checkpoint} holds no state_dict')
-    try:
-        student = extract(state_dict, prefix)
-    except ValueError as error:
-        sys.exit(f'error: {args.checkpoint}: {error}')
-
-    source_meta = ckpt.get('meta') or {}
-    meta = {k: source_meta[k] for k in KEPT_META if k in source_meta}
-    meta.update(source=osp.abspath(args.checkpoint), prefix=prefix,
-                mmkd_ext_version=mmkd_ext.__version__)
-    save_checkpoint_atomic({'meta': meta, 'state_dict': student}, args.out)
-
-    dropped = sorted({k.split('.')[0] for k in state_dict if not k.startswith(prefix)})
-    others = sorted(k for k in ckpt if k not in ('state_dict', 'meta'))
-    print(f'{args.out}: kept {len(student)} tensors '
-          f'({sum(v.numel() for v in student.values()):,} values) under {prefix!r}; '
-          f'dropped {len(state_dict) - len(student)} tensors ({", ".join(dropped) or "none"})'
-          f' and {", ".join(others) or "nothing else"}')
+    extract_student(args.checkpoint, args.out, args.prefix)
 
 
 if __name__ == '__main__':

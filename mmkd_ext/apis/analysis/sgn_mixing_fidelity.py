@@ -1,0 +1,261 @@
+"""How faithfully a trained SGN follows its sym-parameter: a domain classifier's view
+(``tools/analysis/sgn_mixing_fidelity.py``).
+
+1. Train a small CNN to tell the domains apart (photo / vangogh / ukiyoe by default) on
+   random crops of real images: the training photos and all but ``--holdout-paintings``
+   paintings per painter; one classifier per ``--seeds`` entry. Its accuracy is measured on
+   the held-out photos and paintings (four quadrant crops per image, probabilities averaged).
+2. Translate each held-out photo (shorter side ``--size``, central square) under every mix
+   of a simplex grid (step ``--step``) and under each painter alone at 1.5; classify the
+   outputs the same way.
+3. Report, per domain, Spearman's rank correlation between the ``s`` entry and the
+   classifier's probability of that domain over all (photo, mix) pairs of the grid, the
+   mean probability of each pure mix's own domain (and how often it is the argmax), and
+   that probability at 1.5; mean +- std over the classifiers. Writes grids and a JSON of
+   every probability.
+"""
+import argparse
+import glob
+import itertools
+import json
+import os
+import os.path as osp
+import statistics
+import time
+from typing import Dict, List, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..sgn_mix import (
+    SGNMixer,
+    center_square,
+    default_mixes,
+    mix_grid,
+    read_image,
+    tile_grid,
+    translate,
+)
+
+__all__ = ['run_mixing_fidelity', 'DomainClassifier', 'train_classifier', 'domain_probs',
+           'simplex_grid', 'spearman', 'time_per_iter', 'classifier_view']
+
+IMG_EXT = ('.png', '.jpg', '.jpeg', '.webp', '.bmp')
+
+
+def load_folder(folder: str, size: int) -> List[np.ndarray]:
+    paths = sorted(p for p in glob.glob(osp.join(folder, '*')) if p.lower().endswith(IMG_EXT))
+    if not paths:
+        raise FileNotFoundError(f'no images in {folder} (python tools/prepare_data.py '
+                                'translation builds data/translation)')
+    return [read_image(p, size) for p in paths]
+
+
+class DomainClassifier(nn.Module):
+    """Four conv-BN-ReLU-maxpool stages (16, 32, 64, 64 channels), global pooling, linear."""
+
+    def __init__(self, num_classes: int):
+        super().__init__()
+        layers, c_in = [], 3
+        for c_out in (16, 32, 64, 64):
+            layers += [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+                       nn.ReLU(inplace=True), nn.MaxPool2d(2)]
+            c_in = c_out
+        self.features = nn.Sequential(*layers)
+        self.head = nn.Linear(c_in, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x).mean((2, 3)))
+
+
+def to_tensor(imgs: Sequence[np.ndarray]) -> torch.Tensor:
+    """RGB uint8 crops -> (N, 3, H, W) in [-1, 1]."""
+    return torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float() / 127.5 - 1
+
+
+def random_crop(img: np.ndarray, crop: int, rng: np.random.Generator) -> np.ndarray:
+    y = rng.integers(0, img.shape[0] - crop + 1)
+    x = rng.integers(0, img.shape[1] - crop + 1)
+    out = img[y:y + crop, x:x + crop]
+    return out[:, ::-1] if rng.random() < 0.5 else out
+
+
+def train_classifier(pools: List[List[np.ndarray]], crop: int, iters: int,
+                     rng: np.random.Generator) -> nn.Module:
+    """Balanced batches of 16 random crops per domain; Adam 1e-3, cosine decay."""
+    net = DomainClassifier(len(pools))
+    optim = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(optim, iters)
+    labels = torch.arange(len(pools)).repeat_interleave(16)
+    net.train()
+    for _ in range(iters):
+        crops = [random_crop(pool[rng.integers(len(pool))], crop, rng)
+                 for pool in pools for _ in range(16)]
+        loss = F.cross_entropy(net(to_tensor(crops)), labels)
+        optim.zero_grad()
+        loss.backward()
+        optim.step()
+        sched.step()
+    return net.eval()
+
+
+@torch.no_grad()
+def domain_probs(net: nn.Module, img: np.ndarray, crop: int) -> np.ndarray:
+    """Mean softmax over the four quadrant crops of the image's central square."""
+    img = center_square(img)
+    half = img.shape[0] // 2
+    quads = [img[y:y + half, x:x + half] for y in (0, half) for x in (0, half)]
+    x = F.interpolate(to_tensor(quads), size=(crop, crop), mode='area')
+    return net(x).softmax(1).mean(0).numpy()
+
+
+def simplex_grid(n: int, step: float) -> List[np.ndarray]:
+    k = round(1 / step)
+    return [np.array(c, dtype=np.float32) / k
+            for c in itertools.product(range(k + 1), repeat=n) if sum(c) == k]
+
+
+def spearman(a: Sequence[float], b: Sequence[float]) -> float:
+    from scipy.stats import spearmanr
+    return float(spearmanr(a, b).statistic)
+
+
+def time_per_iter(work_dir: str) -> Dict[str, float]:
+    """Median and mean of the logged ``time`` (seconds per iteration) of a run."""
+    times = []
+    for path in glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')):
+        with open(path) as f:
+            times += [json.loads(line)['time'] for line in f if '"time"' in line]
+    if not times:
+        raise FileNotFoundError(f'no */vis_data/scalars.json with "time" under {work_dir}')
+    return dict(median_s=statistics.median(times), mean_s=statistics.fmean(times),
+                logged_windows=len(times))
+
+
+def save_png(path: str, rgb: np.ndarray) -> int:
+    """A 256-colour palette PNG (small enough for a README); returns its size in bytes."""
+    from PIL import Image
+    Image.fromarray(rgb).quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
+    return os.path.getsize(path)
+
+
+def classifier_view(net: nn.Module, crop: int, domains: List[str], held: List[list],
+                    outputs: List[dict], col: Dict[str, int]) -> dict:
+    """One classifier's held-out accuracy, and how its probabilities follow ``s``."""
+    per_image = [[domain_probs(net, img, crop) for img in imgs] for imgs in held]
+    accuracy = {d: float(np.mean([p.argmax() == j for p in per_image[j]]))
+                for j, d in enumerate(domains)}
+    probs = [domain_probs(net, o['img'], crop) for o in outputs]
+    simplex = [(o, p) for o, p in zip(outputs, probs) if o['grid']]
+    rho, pure, extrapolation = {}, {}, {}
+    for j, d in enumerate(domains):
+        rho[d] = spearman([o['s'][col[d]] for o, _ in simplex], [p[j] for _, p in simplex])
+        own = [p for o, p in simplex if o['s'][col[d]] == 1.0]
+        pure[d] = dict(mean=float(np.mean([p[j] for p in own])),
+                       std=float(np.std([p[j] for p in own])),
+                       argmax_share=float(np.mean([p.argmax() == j for p in own])))
+        ext = [p[j] for o, p in zip(outputs, probs) if o['s'][col[d]] > 1.0]
+        if ext:
+            extrapolation[d] = float(np.mean(ext))
+    return dict(heldout_accuracy=accuracy, spearman=rho, pure_mix=pure,
+                extrapolation_1p5=extrapolation,
+                heldout_mean_probs={d: np.mean(per_image[j], 0).tolist()
+                                    for j, d in enumerate(domains)},
+                records=[dict(photo=o['photo'], s=o['s'], p=p.tolist())
+                         for o, p in zip(outputs, probs)])
+
+
+def mean_std(values: Sequence[float]) -> str:
+    return f'{np.mean(values):.3f} +- {np.std(values):.3f}'
+
+
+def run_mixing_fidelity(args: argparse.Namespace) -> int:
+    """Measure, write and print as ``tools/analysis/sgn_mixing_fidelity.py`` does."""
+    start = time.time()
+    mixer = SGNMixer(args.config, args.checkpoint)
+    names, source = mixer.names, mixer.source_domain
+    domains = [n for n in names if osp.isdir(osp.join(args.data, n))]
+    if source not in domains or len(domains) < 2:
+        raise SystemExit(f'{args.data} needs a folder per term among {names}')
+    real = {d: load_folder(osp.join(args.data, d), args.size) for d in domains}
+    held_photos = load_folder(osp.join(args.data, f'{source}_test'), args.size)
+    k = args.holdout_paintings
+    train_pools = [real[d] if d == source else real[d][:-k] for d in domains]
+    held = [(held_photos if d == source else real[d][-k:]) for d in domains]
+    col = {d: names.index(d) for d in domains}
+
+    # the SGN outputs: every held-out photo under every simplex-grid mix, and each
+    # non-source term alone at 1.5 (extrapolation)
+    mixes = [(s, True) for s in simplex_grid(len(names), args.step)]
+    for d in domains[1:]:
+        ext = np.zeros(len(names), np.float32)
+        ext[col[d]] = 1.5
+        mixes.append((ext, False))
+    outputs = [dict(photo=i, s=s.tolist(), grid=on_grid,
+                    img=translate(mixer.generator, center_square(img), torch.from_numpy(s)))
+               for s, on_grid in mixes for i, img in enumerate(held_photos)]
+
+    views = {}
+    for seed in args.seeds:
+        torch.manual_seed(seed)
+        net = train_classifier(train_pools, args.crop, args.classifier_iters,
+                               np.random.default_rng(seed))
+        views[seed] = classifier_view(net, args.crop, domains, held, outputs, col)
+    pairs = sum(o['grid'] for o in outputs)
+
+    os.makedirs(args.out, exist_ok=True)
+    stem = osp.join(args.out, args.name)
+    grid_bytes = save_png(f'{stem}_mix_grid.png', mix_grid(
+        mixer.generator, held_photos[:args.grid_photos],
+        [mixer.s(m) for m in default_mixes(names)], names))
+    sweep_bytes = None
+    if len(names) == 3:  # rows: the second term's weight, columns: the third's
+        steps = round(1 / args.step)
+        rows = []
+        for r in range(steps + 1):
+            row = []
+            for c in range(steps + 1):
+                s = torch.tensor([steps - r - c, r, c], dtype=torch.float32) / steps
+                row.append(translate(mixer.generator, center_square(held_photos[0]), s)
+                           if r + c <= steps else None)
+            blank = np.full_like(row[0], 255)
+            rows.append([t if t is not None else blank for t in row])
+        sweep_bytes = save_png(f'{stem}_simplex_sweep.png', tile_grid(rows))
+
+    result = dict(
+        config=args.config, checkpoint=args.checkpoint, names=names, domains=domains,
+        size=args.size, crop=args.crop, step=args.step, seeds=args.seeds, pairs=pairs,
+        classifier=dict(iters=args.classifier_iters,
+                        train_images={d: len(p) for d, p in zip(domains, train_pools)},
+                        heldout_images={d: len(h) for d, h in zip(domains, held)}),
+        per_seed=views, grids=dict(mix_grid_bytes=grid_bytes, sweep_bytes=sweep_bytes),
+        seconds=round(time.time() - start, 1))
+    if args.train_work_dir:
+        result['train_time_per_iter'] = time_per_iter(args.train_work_dir)
+    with open(f'{stem}_mixing_fidelity.json', 'w') as f:
+        json.dump(result, f, indent=1)
+
+    seeds = list(views.values())
+    print(f'classifier seeds {args.seeds}; held-out images: '
+          + ', '.join(f'{d} {len(h)}' for d, h in zip(domains, held)))
+    print('held-out accuracy (mean +- std over seeds): ' + ', '.join(
+        f'{d} {mean_std([v["heldout_accuracy"][d] for v in seeds])}' for d in domains))
+    print(f'{pairs} (photo, mix) pairs on the simplex grid, step {args.step}')
+    print('| domain | Spearman rho (s entry vs p) | p(own domain) at the pure mix | argmax '
+          'share at the pure mix | p(own domain) at 1.5 |')
+    print('|---|---|---|---|---|')
+    for d in domains:
+        ext = (mean_std([v['extrapolation_1p5'][d] for v in seeds])
+               if d in seeds[0]['extrapolation_1p5'] else '-')
+        print(f'| {d} | {mean_std([v["spearman"][d] for v in seeds])} | '
+              f'{mean_std([v["pure_mix"][d]["mean"] for v in seeds])} | '
+              f'{mean_std([v["pure_mix"][d]["argmax_share"] for v in seeds])} | {ext} |')
+    if 'train_time_per_iter' in result:
+        t = result['train_time_per_iter']
+        print(f'SGN training: {t["median_s"]:.3f} s/iter median, {t["mean_s"]:.3f} mean '
+              f'over {t["logged_windows"]} logged windows')
+    print(f'wrote {stem}_mixing_fidelity.json, {stem}_mix_grid.png ({grid_bytes} B), '
+          f'{stem}_simplex_sweep.png ({sweep_bytes} B) in {result["seconds"]} s')
+    return 0

@@ -1,0 +1,23 @@
+"""What a finished run left in its work directory, read back."""
+import glob
+import json
+import os.path as osp
+from typing import Dict
+
+__all__ = ['last_val_metrics']
+
+#: Keys of mmengine's scalar log rows that are not metrics.
+_NOT_METRICS = ('step', 'iter', 'epoch', 'time', 'data_time')
+
+
+def last_val_metrics(work_dir: str) -> Dict[str, float]:
+    """The metrics of the last validation logged under ``work_dir`` (mmengine's
+    ``<timestamp>/vis_data/scalars.json``, newest run first); empty without one."""
+    runs = sorted(glob.glob(osp.join(glob.escape(work_dir), '*', 'vis_data', 'scalars.json')))
+    for path in reversed(runs):
+        with open(path) as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+        vals = [r for r in rows if not any(k.startswith(('loss', 'lr')) for k in r)]
+        if vals:
+            return {k: v for k, v in vals[-1].items() if k not in _NOT_METRICS}
+    return {}

@@ -1,0 +1,98 @@
+"""The test entry of ``tools/test.py``: evaluate a checkpoint with the config's
+``test_dataloader`` (a dict or mmagic's list of test sets) and ``test_evaluator``.
+
+Works on a distillation checkpoint with its algorithm config (the student is evaluated;
+the teacher's weights come from the checkpoint, so ``teacher_ckpt`` is not needed) and on
+a plain host checkpoint with a plain mmagic / mmpretrain config. The checkpoint is loaded
+strictly through mmengine, hence through the weights-only allow-list of
+:mod:`mmkd_ext.checkpoint`.
+"""
+import argparse
+import functools
+import os.path as osp
+import sys
+import zipfile
+from typing import Optional
+
+from mmengine.config import Config
+from mmengine.hooks import Hook
+
+from ..checkpoint import UnsafeCheckpointError
+from .preflight import data_problems
+from .train import build_runner, check_config_path, explained_build_errors, stop_on
+
+__all__ = ['merge_args', 'checkpoint_problem', 'KeepMetricsHook', 'run_test']
+
+
+def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
+    """Merge the command-line arguments of ``tools/test.py`` into the config."""
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    cfg.resume = False
+    # The checkpoint of a distillation algorithm holds the teacher too.
+    if isinstance(cfg.get('model'), dict) and cfg.model.get('teacher_ckpt'):
+        cfg.model.teacher_ckpt = None
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+def checkpoint_problem(checkpoint: str, advice: str = '') -> Optional[str]:
+    """Why a local checkpoint file cannot be read (missing, not a complete torch zip file;
+    ``advice`` is appended to the latter), or None."""
+    if '://' in checkpoint:
+        return None
+    if not osp.isfile(checkpoint):
+        return f'checkpoint {checkpoint!r} does not exist'
+    if not zipfile.is_zipfile(checkpoint):
+        return (f'checkpoint {checkpoint!r} is not a complete checkpoint (truncated by an '
+                f'interrupted write, or not a torch zip file){advice}')
+    return None
+
+
+class KeepMetricsHook(Hook):
+    """Keeps the test metrics (mmagic's ``MultiTestLoop.run`` does not return them)."""
+
+    def __init__(self):
+        self.metrics = None
+
+    def after_test_epoch(self, runner, metrics=None):
+        self.metrics = metrics
+
+
+def run_test(args: argparse.Namespace) -> Optional[dict]:
+    """Evaluate ``args.checkpoint`` as ``tools/test.py`` does; write the metrics to
+    ``args.out`` when given. Returns the metrics."""
+    import mmengine
+    problem = checkpoint_problem(args.checkpoint, '; use another of its folder or train again')
+    stop_on([problem] if problem else [])
+    check_config_path(args.config)
+    cfg = merge_args(Config.fromfile(args.config), args)
+    missing = [f for f in ('test_dataloader', 'test_evaluator', 'test_cfg') if not cfg.get(f)]
+    if missing:
+        sys.exit(f'error: {args.config} has no {", ".join(missing)}; nothing to test')
+    stop_on(data_problems(cfg, ('test_dataloader', )))
+
+    runner = build_runner(cfg)
+    # mmengine loads `load_from` non-strictly: weights that do not fit the model (e.g. an
+    # algorithm checkpoint with a plain config) would be evaluated at random init.
+    runner.load_checkpoint = functools.partial(runner.load_checkpoint, strict=True)
+    keep = KeepMetricsHook()
+    runner.register_hook(keep, 'LOWEST')
+    try:
+        with explained_build_errors():
+            runner.test()
+    except RuntimeError as error:
+        if isinstance(error, UnsafeCheckpointError) or 'state_dict' not in str(error):
+            raise
+        sys.exit(f'error: {args.checkpoint} does not fit the model of {args.config}: {error}'
+                 '\nTo test the student of a distillation checkpoint with its own config, '
+                 'extract it first: python tools/model_converters/extract_student.py IN OUT')
+    if args.out and runner.rank == 0:
+        mmengine.dump(keep.metrics, args.out, file_format='json', indent=2)
+        runner.logger.info(f'metrics written to {args.out}')
+    return keep.metrics

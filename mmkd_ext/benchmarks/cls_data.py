@@ -34,8 +34,7 @@ class DataPath:
         if num_workers is not None:
             self.loader_cfg['num_workers'] = num_workers
         if data_root is not None:
-            dataset = self.loader_cfg['dataset']
-            dataset.get('dataset', dataset)['data_root'] = data_root
+            self.loader_cfg['dataset']['data_root'] = data_root
         self.num_workers = self.loader_cfg.get('num_workers', 0)
         self.preprocessor_cfg = data.data_preprocessor.to_dict()
 

@@ -16,7 +16,7 @@ def test_both_paths_side_by_side(tmp_path):
     root = make_fashion_data(str(tmp_path), num_train=8, num_test=2)
     paths = [DataPath('streaming', osp.join(DATA, 'fashion_mnist.py'), 4, root, num_workers=0),
              DataPath('in-memory', osp.join(DATA, 'fashion_mnist_inmem.py'), 4, root)]
-    assert paths[1].loader_cfg['dataset']['dataset']['data_root'] == root
+    assert paths[1].loader_cfg['dataset']['data_root'] == root
     results = measure_data_paths(CONFIG, paths, batches=2, steps=2, warmup=1, rounds=1)
     assert list(results['paths']) == ['streaming', 'in-memory']
     for row in results['paths'].values():

@@ -55,8 +55,7 @@ def data_cfg(name: str, data_root: str, num_workers: int = 0) -> dict:
     cfg = Config.fromfile(osp.join(BASES, name)).to_dict()
     for key in LOADERS:
         loader = cfg[key]
-        dataset = loader['dataset'].get('dataset', loader['dataset'])
-        dataset.update(data_root=data_root, serialize_data=False)
+        loader['dataset'].update(data_root=data_root, serialize_data=False)
         loader.update(batch_size=4, num_workers=num_workers)
     return {k: cfg[k] for k in LOADERS + ('data_preprocessor', 'val_evaluator',
                                          'test_evaluator')}
@@ -101,14 +100,16 @@ def assert_same_batches(a: Recorder, b: Recorder) -> None:
         assert torch.equal(x, x2) and torch.equal(y, y2), f'iteration {it}'
 
 
-@pytest.mark.parametrize('sampler, num_workers', [('InfiniteSampler', 0),
-                                                  ('DefaultSampler', 0),
-                                                  ('InfiniteSampler', 2)])
-def test_same_batches_as_the_streaming_path(data_root, tmp_path, sampler, num_workers):
-    streaming = run('fashion_mnist.py', data_root, str(tmp_path / 's'), sampler=sampler,
-                    num_workers=num_workers)
-    inmem = run('fashion_mnist_inmem.py', data_root, str(tmp_path / 'm'), sampler=sampler,
-                num_workers=num_workers)
+@pytest.mark.parametrize('suffix, sampler, num_workers', [('', 'InfiniteSampler', 0),
+                                                          ('', 'DefaultSampler', 0),
+                                                          ('', 'InfiniteSampler', 2),
+                                                          ('_3c', 'InfiniteSampler', 0)])
+def test_same_batches_as_the_streaming_path(data_root, tmp_path, suffix, sampler, num_workers):
+    channels = 3 if suffix else 1
+    streaming = run(f'fashion_mnist{suffix}.py', data_root, str(tmp_path / 's'),
+                    sampler=sampler, num_workers=num_workers, channels=channels)
+    inmem = run(f'fashion_mnist{suffix}_inmem.py', data_root, str(tmp_path / 'm'),
+                sampler=sampler, num_workers=num_workers, channels=channels)
     assert len(inmem.batches) == 4
     assert_same_batches(streaming, inmem)
 

@@ -9,3 +9,5 @@ train_dataloader = dict(
     sampler=dict(type='InfiniteSampler', shuffle=True))
 val_dataloader = dict(batch_size=256, num_workers=4)
 test_dataloader = val_dataloader
+val_cfg = dict(type='ValLoop')  # mmpretrain sets the loops in its schedules, not here
+test_cfg = dict(type='TestLoop')

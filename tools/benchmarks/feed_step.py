@@ -18,70 +18,11 @@ All variants are timed in turn (interleaved, round robin); the medians and the r
 """
 import argparse
 
-import torch
-
-import mmkd_ext  # noqa: F401  (compat first)
-from mmengine.optim import OptimWrapper
-from mmengine.registry import init_default_scope
-
-from mmkd_ext.benchmark import (add_cls_arguments, cifar_classifier, interleaved_medians,
-                                 random_cls_batch)
-from mmkd_ext.registry import MODELS
+from mmkd_ext.benchmark import add_cls_arguments
+from mmkd_ext.benchmarks.feed_step import run_feed_step
 
 
-def classifier(args) -> dict:
-    return cifar_classifier(args.depth, args.width, args.channels, args.classes)
-
-
-def sgd(params) -> OptimWrapper:
-    return OptimWrapper(torch.optim.SGD(params, lr=0.01, momentum=0.9))
-
-
-def feed(args, k: int, **options):
-    model = MODELS.build(dict(
-        type='FEED', student=classifier(args),
-        teachers={f't{i}': classifier(args) for i in range(k)},
-        feat_loss=dict(type='FactorTransferLoss', reduction='element'), feat_weight=1000.0,
-        probe_shape=(args.channels, args.size, args.size), **options))
-    model.train()
-    return model, sgd([p for p in model.parameters() if p.requires_grad])
-
-
-def floor_step(args, model, data):
-    """The teachers of ``model`` to their taps, then a plain train step of a copy of its
-    student with its own optimizer."""
-    student = MODELS.build(classifier(args))
-    student.load_state_dict(model.student.state_dict())
-    student.train()
-    optim = sgd(student.parameters())
-
-    def step():
-        inputs = student.data_preprocessor(data, True)['inputs']
-        with torch.no_grad():
-            for name, teacher in model.teachers.items():
-                with model._teacher_taps[name].record():
-                    teacher.extract_feat(inputs)
-        student.train_step(data, optim)
-
-    return step
-
-
-def translator_step(model, data):
-    """FEED's translators and feature losses alone, forward and backward."""
-    inputs = model.data_preprocessor(data, True)['inputs']
-    with torch.no_grad(), model.student_taps.record() as recorded:
-        teacher_feats, _ = model.teacher_forward(inputs)
-        model.student.extract_feat(inputs)
-    student_feat = recorded[model.student_tap].detach().requires_grad_()
-
-    def step():
-        sum(model.feat_loss(translator(student_feat), teacher_feats[name])
-            for name, translator in model.translators.items()).backward()
-
-    return step
-
-
-def main():
+def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--depth', type=int, default=20)
     parser.add_argument('--width', type=int, default=16)
@@ -89,36 +30,14 @@ def main():
     add_cls_arguments(parser, batch=64, steps=20)
     parser.add_argument('--no-fast', action='store_true',
                         help='leave out feed-fast (slow where bf16 is emulated)')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if min(args.teachers) < 1:
         parser.error(f'--teachers: each K must be >= 1, got {args.teachers}')
-    init_default_scope('mmkd_ext')
-    torch.manual_seed(0)
-    data = random_cls_batch(args.batch, args.channels, args.size, args.classes)
+    return args
 
-    steps = {}
-    for k in args.teachers:
-        model, optim = feed(args, k)
-        steps[f'floor K={k}'] = floor_step(args, model, data)
-        steps[f'feed K={k}'] = lambda m=model, o=optim: m.train_step(data, o)
-        if not args.no_fast:
-            fast, fast_optim = feed(args, k, teacher_precision='bf16', teacher_channels_last=True)
-            fast.load_state_dict(model.state_dict())
-            steps[f'feed-fast K={k}'] = lambda m=fast, o=fast_optim: m.train_step(data, o)
-        steps[f'trans K={k}'] = translator_step(model, data)
-    median = interleaved_medians(steps, args.steps, args.warmup)
 
-    print(f'\nCIFAR ResNet-{args.depth} (width {args.width}) student and teachers, batch '
-          f'{args.batch}, {args.channels}x{args.size}x{args.size}, {args.classes} classes, '
-          f'median of {args.steps} interleaved steps, {torch.get_num_threads()} threads')
-    print('| K | floor s | trans s | feed s | feed / floor | feed / (floor + trans) '
-          '| feed-fast s | feed-fast / floor |')
-    print('|---|---|---|---|---|---|---|---|')
-    for k in args.teachers:
-        f, t, d = (median[f'{v} K={k}'] for v in ('floor', 'trans', 'feed'))
-        q = median.get(f'feed-fast K={k}', float('nan'))
-        print(f'| {k} | {f:.3f} | {t:.3f} | {d:.3f} | {d / f:.3f} | {d / (f + t):.3f} '
-              f'| {q:.3f} | {q / f:.3f} |')
+def main(argv=None) -> None:
+    run_feed_step(parse_args(argv))
 
 
 if __name__ == '__main__':

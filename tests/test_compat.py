@@ -11,7 +11,6 @@ import sys
 import numpy as np
 import pytest
 import torch
-
 from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader, load_checkpoint
@@ -152,13 +151,12 @@ def test_numpy_aliases():
 
 def test_mmrazor_imports_and_sees_mmcls_as_mmpretrain():
     import mmrazor.models  # noqa: F401
-    from mmrazor.datasets.transforms import formatting
-    from mmrazor.registry import MODELS
-
     from mmcls.models.heads import ClsHead
     from mmcls.structures import ClsDataSample
     from mmpretrain.models.heads import ClsHead as PretrainClsHead
     from mmpretrain.structures import DataSample
+    from mmrazor.datasets.transforms import formatting
+    from mmrazor.registry import MODELS
     assert ClsDataSample is DataSample and ClsHead is PretrainClsHead
     assert sys.modules['mmcls.models.heads'] is sys.modules['mmpretrain.models.heads']
     # MMRazor's `try: from mmcls ... except ImportError: placeholder` blocks now import

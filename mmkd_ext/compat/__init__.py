@@ -7,32 +7,35 @@ idempotent and a no-op where the upstream attribute already exists. :func:`apply
 built. The weights-only checkpoint allow-list is a feature, not a shim:
 :mod:`mmkd_ext.checkpoint`.
 
-=====================  ==================================================  =====================  ===================================
-shim                   what it fixes                                       upstream version       remove when
-=====================  ==================================================  =====================  ===================================
-``numpy``              ``np.bool8`` (numpy 2.0) and ``np.in1d`` (numpy     mmagic 1.2.0,          both stop using them
-                       2.4) removed; used at import / in retrieval         mmpretrain 1.2.0
-                       metrics
-``mmengine``           ``pkg_resources`` gone (setuptools >= 81) in        mmengine 0.10.7        mmengine uses importlib.metadata,
-                       ``pkg::`` config inheritance; DDP under                                    runs DDP on CPU and skips
-                       ``--launcher pytorch`` on CPU (gloo, no                                    non-tensor state
-                       ``set_device``, no ``device_ids``) with
-                       :func:`setup_cpu_distributed` for the config;
-                       start-up broadcast of non-tensor ``_extra_state``
-``mmpretrain``         ``mmcls`` (1.x) renamed mmpretrain: ``mmcls::``     MMRazor 1.0.0          MMRazor's code and configs say
-                       configs, ``mmcls.*`` types, ``import mmcls`` and                           mmpretrain
-                       renamed names (``ClsDataSample``, ...)
-``diffusers``          ``diffusers.models.unet_2d_condition`` moved to     mmagic 1.2.0,          mmagic imports the new path
-                       ``models.unets`` (diffusers 0.29)                   diffusers >= 0.29
-``torch``              torch.ao helpers removed in torch 2.x that          MMRazor 1.0.0,         MMRazor supports torch 2.x
-                       ``import mmrazor.models`` calls (``reverse2``,      torch >= 2.0
-                       ``BackendPatternConfig._set_*``)
-``mmrazor``            QAT on torch 2.x: reversed fusion patterns,         MMRazor 1.0.0,         MMRazor supports torch 2.x and
-                       ``_fuse_fx(graph_module=)``, ``MMArchitecture       torch >= 2.0           distillers around quantized students
-                       QuantDDP`` around a distiller, LSQ step sizes
-                       re-estimated after ``--resume``; applied when a
-                       quantizer is built
-=====================  ==================================================  =====================  ===================================
+==============  ==========================================  =================  ===================
+shim            what it fixes                               upstream           remove when
+==============  ==========================================  =================  ===================
+``numpy``       ``np.bool8`` (numpy 2.0) and ``np.in1d``    mmagic 1.2.0,      both stop using
+                (numpy 2.4) removed, still used             mmpretrain 1.2.0   them
+``mmengine``    ``pkg_resources`` gone (setuptools >= 81)   mmengine 0.10.7    mmengine uses
+                in ``pkg::`` config inheritance;                               importlib.metadata,
+                DDP under ``--launcher pytorch`` on CPU                        runs DDP on CPU,
+                (gloo, no ``set_device``, no                                   skips non-tensors
+                ``device_ids``; the config through
+                :func:`setup_cpu_distributed`); start-up
+                broadcast of non-tensor ``_extra_state``
+``mmpretrain``  ``mmcls`` 1.x renamed mmpretrain:           MMRazor 1.0.0      MMRazor's code and
+                ``mmcls::`` configs, ``mmcls.*`` types,                        configs say
+                ``import mmcls``, renamed names                                mmpretrain
+                (``ClsDataSample``, ...)
+``diffusers``   ``models.unet_2d_condition`` moved to       mmagic 1.2.0,      mmagic imports the
+                ``models.unets`` (diffusers 0.29)           diffusers >= 0.29  new path
+``torch``       torch.ao helpers removed in torch 2.x       MMRazor 1.0.0,     MMRazor supports
+                that ``import mmrazor.models`` calls        torch >= 2.0       torch 2.x
+                (``reverse2``, ``BackendPatternConfig``
+                setters)
+``mmrazor``     QAT on torch 2.x: reversed fusion           MMRazor 1.0.0,     MMRazor supports
+                patterns, ``_fuse_fx(graph_module=)``,      torch >= 2.0       torch 2.x and
+                ``MMArchitectureQuantDDP`` around a                            distillers around
+                distiller, LSQ steps re-estimated after                        quantized students
+                ``--resume``; applied when the first
+                quantizer is built
+==============  ==========================================  =================  ===================
 """
 import importlib.util
 

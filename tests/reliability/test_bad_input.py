@@ -18,8 +18,14 @@ from mmkd_ext.registry import HOOKS, MODELS
 from tests.models._classifiers import tiny_classifier
 from tests.models._editors import tiny_batch, tiny_editor
 from tests.tools._tiny_cls import cls_config, feed_model, make_fashion_data
-from tests.tools._tiny_sr import (distill_model, make_sr_data, make_teacher_ckpt,
-                                  run_tool_in_process, sr_config, write_config)
+from tests.tools._tiny_sr import (
+    distill_model,
+    make_sr_data,
+    make_teacher_ckpt,
+    run_tool_in_process,
+    sr_config,
+    write_config,
+)
 
 
 class Case(NamedTuple):

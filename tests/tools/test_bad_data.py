@@ -3,8 +3,15 @@ import os
 
 import pytest
 
-from tests.tools._tiny_sr import (distill_model, make_sr_data, make_teacher_ckpt, run_script,
-                                  run_tool_in_process, sr_config, write_config)
+from tests.tools._tiny_sr import (
+    distill_model,
+    make_sr_data,
+    make_teacher_ckpt,
+    run_script,
+    run_tool_in_process,
+    sr_config,
+    write_config,
+)
 
 
 def test_folder_without_images_stops_before_training(tmp_path):

@@ -7,8 +7,14 @@ import sys
 import pytest
 import torch
 
-from tests.tools._tiny_sr import (dist_train_two, distill_model, make_sr_data,
-                                  make_teacher_ckpt, sr_config, write_config)
+from tests.tools._tiny_sr import (
+    dist_train_two,
+    distill_model,
+    make_sr_data,
+    make_teacher_ckpt,
+    sr_config,
+    write_config,
+)
 
 
 @pytest.mark.skipif(shutil.which('torchrun', path=osp.dirname(sys.executable)) is None,

@@ -8,8 +8,14 @@ from mmengine.logging import MessageHub
 from mmengine.runner import load_checkpoint
 
 from mmkd_ext.registry import MODELS
-from tests.tools._tiny_sr import (distill_model, make_sr_data, run_tool_in_process, sr_config,
-                                  student_cfg, write_config)
+from tests.tools._tiny_sr import (
+    distill_model,
+    make_sr_data,
+    run_tool_in_process,
+    sr_config,
+    student_cfg,
+    write_config,
+)
 
 EXTRACT = 'model_converters/extract_student.py'
 

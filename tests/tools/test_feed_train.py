@@ -9,8 +9,13 @@ import pytest
 import torch
 
 from mmkd_ext.registry import MODELS
-from tests.tools._tiny_cls import (cls_config, feed_model, make_fashion_data,
-                                   make_teacher_ckpts, student_cfg)
+from tests.tools._tiny_cls import (
+    cls_config,
+    feed_model,
+    make_fashion_data,
+    make_teacher_ckpts,
+    student_cfg,
+)
 from tests.tools._tiny_sr import latest_log, run_tool_in_process, write_config
 
 
@@ -75,8 +80,8 @@ def test_teachers_are_scored_once_as_plain_classifiers_would_be(trained):
     from mmpretrain.datasets import FashionMNIST
     from mmpretrain.structures import DataSample
 
-    from tests.tools._tiny_cls import WIDTHS
     from tests.models._classifiers import tiny_classifier
+    from tests.tools._tiny_cls import WIDTHS
     tmp, _, work_dir = trained
     scalars = sorted(glob.glob(str(work_dir / '*' / 'vis_data' / 'scalars.json')))[0]
     with open(scalars) as f:

@@ -76,8 +76,8 @@ def test_pruning_with_kd_prunes_fine_tunes_resumes_and_exports(tiny):
     static, meta = deploy_model(model.student)
     assert model_size(static)['params'] < model_size(model.student.architecture)['params'] / 2
     # the pruned weights load strictly into MMRazor's deploy sub-model of that structure
-    from mmrazor.implementations.pruning.group_fisher import GroupFisherDeploySubModel
     from mmengine.registry import init_default_scope
+    from mmrazor.implementations.pruning.group_fisher import GroupFisherDeploySubModel
     init_default_scope('mmrazor')
     deployed = GroupFisherDeploySubModel(
         _architecture_cfg(), fix_subnet=meta['fix_subnet'],

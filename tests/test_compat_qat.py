@@ -8,19 +8,11 @@ import torch
 from torch import nn
 
 from mmkd_ext.compat import mmrazor as razor_qat
+from tests.models.algorithms._kd_students import LSQ_QCONFIG
 
 #: An MMRazor quantizer as its LSQ recipe configures it (OpenVINO, 8-bit, learned steps).
-QUANTIZER = dict(
-    type='mmrazor.OpenVINOQuantizer',
-    global_qconfig=dict(
-        w_observer=dict(type='mmrazor.LSQPerChannelObserver'),
-        a_observer=dict(type='mmrazor.LSQObserver'),
-        w_fake_quant=dict(type='mmrazor.LearnableFakeQuantize'),
-        a_fake_quant=dict(type='mmrazor.LearnableFakeQuantize'),
-        w_qscheme=dict(qdtype='qint8', bit=8, is_symmetry=True, is_symmetric_range=True),
-        a_qscheme=dict(qdtype='quint8', bit=8, is_symmetry=True)),
-    tracer=dict(type='mmrazor.CustomTracer'))
-
+QUANTIZER = dict(type='mmrazor.OpenVINOQuantizer', global_qconfig=LSQ_QCONFIG,
+                 tracer=dict(type='mmrazor.CustomTracer'))
 
 def build_quantizer():
     import mmrazor.models  # noqa: F401  (registers the quantizers)

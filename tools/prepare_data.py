@@ -1,34 +1,9 @@
-#!/usr/bin/env python
 """Prepare the demo datasets of mmkd_ext under ``data/``.
 
-``sr`` builds ``data/sr_demo/``::
-
-    train_hr/            104 photos (lossy WebP, 680x450 to 1920x1080)
-    train_hr_sub/        240x240 PNG sub-images of them, ``{name}_s{index:03d}.png``
-    train_lr_sub_x{s}/   the same sub-images downscaled by s = 2, 3, 4
-    bench14_hr/          14 benchmark PNGs, cropped to a multiple of 12
-    bench14_lr_x{s}/     the same images downscaled by s
-
-``cls`` writes the Fashion-MNIST idx files into ``data/fashion_mnist/raw/`` where
-``mmpretrain.FashionMNIST(data_root='data/fashion_mnist', data_prefix='raw')`` reads them.
-
-``translation`` builds ``data/translation/`` for SGN's CPU-scale configs::
-
-    photo/        75 photos (the source domain of the translation)
-    photo_test/   11 held-out photos (every 8th of the 86, sorted by name)
-    vangogh/      9 Van Gogh paintings
-    ukiyoe/       9 Hokusai / Hiroshige prints
-
-It is copied from ``shared/datasets/translation`` when that exists, else rebuilt from
-``gcompris-qt-data``: the photos are the explore-activity pictures and the photo backgrounds
-of the "details" activity, the Van Gogh set its painting backgrounds, and the prints (and one
-more Van Gogh) are reassembled from the jigsaw tiles of the "paintings" activity.
-
-The images come from Debian and PyPI packages (``gcompris-qt-data``, ``opencv-doc``,
-``scikit-image``, ``scikit-learn``, ``dataset-fashion-mnist``). A checkout next to a
-``shared/datasets`` folder copies them from there; elsewhere they are rebuilt from the
-packages (``apt-get download``, no root needed). LR images are made with mmagic's
-MATLAB-like bicubic, the degradation of the DIV2K/Set5 ``LRbicx{s}`` files. Re-running
+``sr`` builds ``data/sr_demo/`` (training sub-images and the 14-image benchmark, LR at x2,
+x3 and x4), ``cls`` the Fashion-MNIST idx files in ``data/fashion_mnist/raw/``,
+``translation`` ``data/translation/`` for SGN's CPU-scale configs, ``all`` sr and cls. The
+layouts, and the packages the images come from: ``mmkd_ext/apis/prepare_data``. Re-running
 skips every file that already exists.
 
 Examples::

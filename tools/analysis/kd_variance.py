@@ -3,23 +3,10 @@
     python tools/analysis/kd_variance.py NOKD.py:KD.py [NOKD.py:KD.py ...] --seeds 0 1 2 \
         --work-dir work_dirs/kd_study [--test-samples N] [--cfg-options k=v ...] [--out r.json]
 
-The ensemble view of KD (arXiv 2009.04120): if KD acts like bagging, students trained with
-it from different seeds should disagree less and gain less from averaging. Each (config,
-seed) trains once as ``tools/train.py`` does (no validation during training), in this process,
-in ``WORK_DIR/<config>/seed<s>``; an interrupted run resumes and a finished one (its
-``predictions.npz``) is not repeated. Each trained model then predicts the test split
-(the first ``--test-samples`` images when given) as it deploys: a quantization student
-fake-quantized, a pruning student with its channels removed. Reported per config:
-
-- top-1 of each seed, mean and sample standard deviation;
-- disagreement: the fraction of test images on which two seeds' top-1 differ, averaged
-  over the pairs of seeds;
-- prediction variance: the variance over seeds of the softmax, summed over classes,
-  averaged over images;
-- ensemble top-1: the top-1 of the seeds' averaged softmax (gain = ensemble - mean);
-- parameters and weight storage of the deployable model before (the float / unpruned
-  classifier) and after compression (int8 weights count 1 byte plus one fp32 scale per
-  output channel).
+Top-1 per seed, disagreement, prediction variance, ensemble top-1 and the deployable
+model's size, per config; what is trained and how each number is computed:
+``mmkd_ext/apis/analysis/kd_variance.py``. A finished (config, seed) is not trained again,
+an interrupted one resumes.
 """
 import argparse
 from typing import Dict, List, Optional

@@ -1,18 +1,8 @@
-#!/usr/bin/env python
 """How faithfully a trained SGN follows its sym-parameter: a domain classifier's view.
 
-1. Train a small CNN to tell the domains apart (photo / vangogh / ukiyoe by default) on
-   random crops of real images: the training photos and all but ``--holdout-paintings``
-   paintings per painter; one classifier per ``--seeds`` entry. Its accuracy is measured on
-   the held-out photos and paintings (four quadrant crops per image, probabilities averaged).
-2. Translate each held-out photo (shorter side ``--size``, central square) under every mix
-   of a simplex grid (step ``--step``) and under each painter alone at 1.5; classify the
-   outputs the same way.
-3. Report, per domain, Spearman's rank correlation between the ``s`` entry and the
-   classifier's probability of that domain over all (photo, mix) pairs of the grid, the
-   mean probability of each pure mix's own domain (and how often it is the argmax), and
-   that probability at 1.5; mean +- std over the classifiers. Writes grids and a JSON of
-   every probability.
+Classifiers trained on real crops score SGN's translations under a grid of mixes; the
+measures (Spearman's rho per domain, pure-mix and extrapolation probabilities) are
+described in ``mmkd_ext/apis/analysis/sgn_mixing_fidelity.py``.
 
 Example (the numbers of configs/sgn/README.md)::
 

@@ -1,14 +1,7 @@
 """Step time of AFD and its baselines against the K networks' own train steps, side by side.
 
-Compares on the same networks, batch and machine:
-  reference   each network's plain mmpretrain train step (CE, its own optimizer), in turn
-  afd-ind     AFD with feature_mode='none', dml_weight=0 (independent training)
-  afd-dml     feature_mode='none' (DML)
-  afd-l1      feature_mode='l1'
-  afd         feature_mode='adversarial'
-  afd-fused   feature_mode='adversarial', fused=True (one forward and one step per network)
-Each variant's step is timed in turn (round robin) and the median is reported with its
-ratio to the reference. The networks are CIFAR ResNets (``--depths``, ``--widths``).
+The variants (reference, independent, DML, L1, adversarial, fused) and what is
+measured: ``mmkd_ext/benchmarks/afd_step.py``.
 
     python tools/benchmarks/afd_step.py [--depths 20 20] [--widths 16 16] [--batch 128]
         [--size 32] [--channels 3] [--classes 100] [--steps 10] [--warmup 2] [--device cuda]

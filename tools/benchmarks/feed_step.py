@@ -1,16 +1,7 @@
 """FEED's step time with K = 1..4 teachers against the work it cannot avoid, side by side.
 
-For each K, on the same networks, batch and machine:
-  floor       K teacher forwards under no_grad, up to the tapped feature (fp32), then the
-              student's plain mmpretrain train step (CE, its optimizer)
-  feed        mmkd_ext.FEED's train step: the same teachers and student, plus one
-              translator per teacher and the factor loss
-  feed-fast   FEED with the fast-teacher options (bf16 autocast, channels-last teachers)
-  trans       the K translators and factor losses alone, forward and backward, on features
-              of the tapped shapes: work the method needs that the floor leaves out
-All variants are timed in turn (interleaved, round robin); the medians and the ratios
-``feed / floor``, ``feed / (floor + trans)`` (what FEED costs beyond the work it needs) and
-``feed-fast / floor`` are printed.
+The variants (floor, FEED, fast-teacher FEED, translators alone) and the ratios:
+``mmkd_ext/benchmarks/feed_step.py``.
 
     python tools/benchmarks/feed_step.py [--depth 20] [--width 16] [--teachers 1 2 3 4]
         [--batch 64] [--size 32] [--channels 3] [--classes 100] [--steps 20] [--warmup 2]

@@ -5,7 +5,7 @@ import os
 import os.path as osp
 import tempfile
 
-from .sources import PrepareError, _extract_deb, _fetch_debs, _md5, _write_bytes
+from .sources import PrepareError, _extract_deb, _fetch_debs, _md5, _write_bytes, pick_source
 
 # Fashion-MNIST (Debian dataset-fashion-mnist): md5 of the uncompressed idx files.
 FASHION_DEB_DIR = 'usr/share/datasets/fashion-mnist'
@@ -26,9 +26,7 @@ def prepare_cls(args: argparse.Namespace) -> None:
         print('Fashion-MNIST idx files exist, skipping')
         return
     shared = osp.join(args.shared, 'fashion_mnist')
-    source = args.source
-    if source == 'auto':
-        source = 'shared' if osp.isdir(shared) else 'packages'
+    source = pick_source(args, shared)
     if source == 'shared' and not osp.isdir(shared):
         raise PrepareError(f'source folder {shared} not found')
     with tempfile.TemporaryDirectory(prefix='mmkd_cls_') as work:

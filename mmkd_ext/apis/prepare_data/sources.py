@@ -73,6 +73,14 @@ def read_rcc(blob: bytes) -> Dict[str, bytes]:
 
 
 # ---------------------------------------------------------------- small file helpers
+def pick_source(args, shared: str) -> str:
+    """``args.source``, where ``'auto'`` is ``'shared'`` when the folder ``shared`` exists,
+    else ``'packages'``."""
+    if args.source == 'auto':
+        return 'shared' if osp.isdir(shared) else 'packages'
+    return args.source
+
+
 def _images(folder: str) -> List[str]:
     return sorted(f for f in os.listdir(folder) if f.lower().endswith(IMG_SUFFIXES))
 

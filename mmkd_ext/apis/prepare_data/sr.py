@@ -23,6 +23,7 @@ from .sources import (
     _read_bgr,
     _write_bytes,
     _write_png,
+    pick_source,
     read_rcc,
 )
 
@@ -269,9 +270,7 @@ def derive_sr(sr_dir: str, limit: Optional[int] = None, crop_size: int = 240,
 def prepare_sr(args: argparse.Namespace) -> None:
     sr_dir = osp.join(args.out, 'sr_demo')
     shared_sr = osp.join(args.shared, 'sr')
-    source = args.source
-    if source == 'auto':
-        source = 'shared' if osp.isdir(shared_sr) else 'packages'
+    source = pick_source(args, shared_sr)
     print(f'== sr: {sr_dir} (source: {source})')
     if source == 'shared':
         copy_sr_from_shared(shared_sr, sr_dir, args.limit)

@@ -18,6 +18,7 @@ from .sources import (
     _fetch_debs,
     _md5,
     _write_bytes,
+    pick_source,
     read_rcc,
 )
 
@@ -135,9 +136,7 @@ def prepare_translation(args: argparse.Namespace) -> None:
     every 8th photo out."""
     out = osp.join(args.out, 'translation')
     shared = osp.join(args.shared, 'translation')
-    source = args.source
-    if source == 'auto':
-        source = 'shared' if osp.isdir(shared) else 'packages'
+    source = pick_source(args, shared)
     print(f'== translation: {out} (source: {source})')
     if source == 'shared' and not osp.isdir(shared):
         raise PrepareError(

@@ -2,19 +2,30 @@
 data and the checkpoint to resume, add the runtime guards, build and run the runner.
 
 User errors stop with ``SystemExit('error: ...')`` (what the tools print), naming the value
-and what would be valid; docs/errors.md lists every check.
+and what would be valid; docs/errors.md lists every check. The environment variables of
+:mod:`mmkd_ext.apis.caps` (``MMKD_MAX_ITERS``, ``MMKD_MAX_EPOCHS``) shorten the run; with
+``MMKD_PROGRESS_FILE`` set, the iterations are reported to that file
+(:class:`mmkd_ext.apis.progress.ProgressHook`).
 """
 import argparse
 import contextlib
 import glob
+import os
 import os.path as osp
 import sys
-from typing import Iterator, List, Sequence
+from typing import Iterator, List, Optional, Sequence
 
 from mmengine.config import Config, ConfigDict, DictAction
 
 from ..compat import setup_cpu_distributed
-from ..engine.diagnostics import explain_build_error, nearest, resume_problem
+from ..engine.diagnostics import (
+    amp_problem,
+    config_problems,
+    explain_build_error,
+    nearest,
+    resume_problem,
+)
+from .caps import cap_config
 from .paths import project_root
 from .preflight import data_problems
 
@@ -86,6 +97,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    cap_config(cfg)
     return add_runtime_guards(cfg)
 
 
@@ -97,7 +109,8 @@ def add_runtime_guards(cfg: Config) -> Config:
     ``CheckpointHook`` through that package's scope and no guard. Here an unscoped
     ``CheckpointHook`` becomes ``mmkd_ext.AtomicCheckpointHook`` (same arguments; an explicit
     ``mmengine.CheckpointHook`` is kept), and ``non_finite`` / ``random_state`` are added
-    when absent. ``default_hooks.non_finite=None`` (or ``random_state=None``) removes one.
+    when absent (arguments given without a type, ``default_hooks.non_finite.action=skip``,
+    get the type). ``default_hooks.non_finite=None`` (or ``random_state=None``) removes one.
     """
     hooks = cfg.get('default_hooks') or ConfigDict()
     checkpoint = hooks.get('checkpoint', ConfigDict(type='CheckpointHook', interval=1))
@@ -106,8 +119,11 @@ def add_runtime_guards(cfg: Config) -> Config:
         checkpoint.type = 'mmkd_ext.AtomicCheckpointHook'
     if checkpoint is not None:
         hooks.checkpoint = checkpoint
-    hooks.setdefault('non_finite', ConfigDict(type='mmkd_ext.NonFiniteLossHook'))
-    hooks.setdefault('random_state', ConfigDict(type='mmkd_ext.RandomStateHook'))
+    for name, kind in (('non_finite', 'mmkd_ext.NonFiniteLossHook'),
+                       ('random_state', 'mmkd_ext.RandomStateHook')):
+        guard = hooks.setdefault(name, ConfigDict(type=kind))
+        if isinstance(guard, dict) and 'type' not in guard:  # only arguments given
+            hooks[name] = ConfigDict(type=kind, **guard)
     for name in [n for n, h in hooks.items() if h is None and n not in MMENGINE_DEFAULT_HOOKS]:
         hooks.pop(name)
     cfg.default_hooks = hooks
@@ -162,19 +178,35 @@ def build_runner(cfg: Config):
     return runner
 
 
-def run_train(args: argparse.Namespace):
-    """Train as ``tools/train.py`` does with ``args`` (see :func:`train_args`); returns the
-    runner after training."""
-    from ..engine.hooks import NonFiniteLossError
-    check_config_path(args.config)
-    cfg = merge_args(Config.fromfile(args.config), args)
+def run_train(args: argparse.Namespace, hooks: Optional[Sequence] = None):
+    """Train as ``tools/train.py`` does with ``args`` (see :func:`train_args`), with the
+    extra ``hooks`` registered; returns the runner after training.
 
-    problems = data_problems(cfg)
+    Before the runner is built: the config path, the types and arguments of hooks, loops
+    and optimizer wrappers (:func:`~mmkd_ext.engine.diagnostics.config_problems`),
+    ``--amp`` without an accelerator, the data and the checkpoint to resume.
+    """
+    from ..engine.hooks import NonFiniteLossError
+    from .progress import PROGRESS_FILE_VARIABLE, ProgressHook
+    check_config_path(args.config)
+    try:
+        cfg = merge_args(Config.fromfile(args.config), args)
+    except ValueError as error:  # a malformed MMKD_MAX_* variable
+        sys.exit(f'error: {error}')
+
+    problems = config_problems(cfg)
+    problems += [p for p in [amp_problem(cfg)] if p]
+    problems += data_problems(cfg)
     if cfg.get('resume'):
         problems += [p for p in [resume_problem(cfg.get('load_from'), cfg.work_dir)] if p]
     stop_on(problems)
 
     runner = build_runner(cfg)
+    hooks = list(hooks or [])
+    if os.environ.get(PROGRESS_FILE_VARIABLE):
+        hooks.append(ProgressHook(path=os.environ[PROGRESS_FILE_VARIABLE]))
+    for hook in hooks:
+        runner.register_hook(hook)
     try:
         with explained_build_errors():
             runner.train()

@@ -2,11 +2,19 @@
 (``tools/analysis/seed_study.py``).
 
 Each (config, seed) trains once with ``tools/train.py`` in its own work dir
-(``WORK_DIR/<config>/seed<s>``), from the folder holding the shipped configs; a finished run
+(``WORK_DIR/<config>/seed<s>``), from the current working directory (relative config, data
+and checkpoint paths are read from there, as ``tools/train.py`` reads them); a finished run
 is not repeated and an interrupted one resumes, so a study can be re-run after a stop.
-``jobs`` trainings run at a time, each with one intra-op thread. The table gives mean and
-sample standard deviation over the seeds of the metrics of the last validation (PSNR/SSIM
-for SR, accuracy for classification).
+``jobs`` trainings run at a time, each with one intra-op thread. The terminal shows the
+progress (runs done, the iterations of the runs in progress, the time left); each run's
+full log is its ``train.out``.
+
+The table gives mean and sample standard deviation over the seeds of the metrics of the
+last validation (PSNR/SSIM for SR, accuracy for classification). Its columns are every
+metric any run logged, in the order they were first seen: configs that log different
+metrics (FEED with one teacher logs ``teacher/accuracy/top1``, with three
+``teacher/t100/accuracy/top1``; AFD with three networks adds ``net2/...`` and more CKA
+pairs) share one table, a metric a config does not log shows ``-``.
 """
 import argparse
 import json
@@ -17,68 +25,132 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, Tuple
+from typing import Dict, List, Optional, Tuple
 
-from ..paths import project_root
+from ..caps import cap_seeds
+from ..paths import project_root, refuse_protected_outputs
+from ..progress import PROGRESS_FILE_VARIABLE, Progress, read_progress_file
 from ..run_logs import last_val_metrics
 
-__all__ = ['run_seed_study', 'train_one']
+__all__ = ['run_seed_study', 'train_one', 'metric_columns', 'table']
+
+#: Not a metric: the training time the study adds to each run's metrics.
+SECONDS = 'seconds'
 
 
-def train_one(config: str, seed: int, args: argparse.Namespace) -> Tuple[str, int, dict]:
-    """Train one seed of ``config`` (unless done); its name, seed and last metrics."""
-    root = project_root()
-    name = osp.splitext(osp.basename(config))[0]
+def run_name(config: str) -> str:
+    return osp.splitext(osp.basename(config))[0]
+
+
+def train_one(config: str, seed: int, args: argparse.Namespace,
+              progress: Optional[Progress] = None) -> Tuple[str, int, Optional[dict]]:
+    """Train one seed of ``config`` (unless done); its name, seed and last metrics (None
+    when the training failed: its ``train.out`` says why)."""
+    name = run_name(config)
+    label = f'{name} seed {seed}'
     work_dir = osp.join(args.work_dir, name, f'seed{seed}')
     done = osp.join(work_dir, 'metrics.json')
-    if not osp.exists(osp.join(root, done)):
-        os.makedirs(osp.join(root, work_dir), exist_ok=True)
-        cmd = [sys.executable, osp.join(root, 'tools', 'train.py'), config, '--work-dir',
-               work_dir, '--cfg-options', f'randomness.seed={seed}', *args.cfg_options]
-        if osp.exists(osp.join(root, work_dir, 'last_checkpoint')):
+    if progress is not None:
+        progress.start_run(label)
+    if not osp.exists(done):
+        os.makedirs(work_dir, exist_ok=True)
+        cmd = [sys.executable, osp.join(project_root(), 'tools', 'train.py'), config,
+               '--work-dir', work_dir, '--cfg-options', f'randomness.seed={seed}',
+               *args.cfg_options]
+        if osp.exists(osp.join(work_dir, 'last_checkpoint')):
             cmd.append('--resume')
-        env = dict(os.environ, OMP_NUM_THREADS='1') if args.jobs > 1 else None
+        progress_file = osp.join(work_dir, 'progress.json')
+        env = dict(os.environ, **{PROGRESS_FILE_VARIABLE: osp.abspath(progress_file)})
+        if args.jobs > 1:
+            env['OMP_NUM_THREADS'] = '1'
         start = time.time()
-        with open(osp.join(root, work_dir, 'train.out'), 'a') as log:
-            proc = subprocess.run(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env)
-        if proc.returncode != 0:
-            raise RuntimeError(f'{name} seed {seed} failed; see {work_dir}/train.out')
-        metrics = last_val_metrics(osp.join(root, work_dir))
+        with open(osp.join(work_dir, 'train.out'), 'a') as log:
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+            while True:
+                try:
+                    proc.wait(timeout=1)
+                    break
+                except subprocess.TimeoutExpired:
+                    state = read_progress_file(progress_file)
+                    if progress is not None and state:
+                        progress.update(label, state['iter'], state['max_iters'])
+        metrics = last_val_metrics(work_dir) if proc.returncode == 0 else {}
         if not metrics:
-            raise RuntimeError(f'no validation metrics under {work_dir}')
-        metrics['seconds'] = round(time.time() - start, 1)
-        with open(osp.join(root, done), 'w') as f:
+            why = (f'exit code {proc.returncode}' if proc.returncode else
+                   'no validation metrics logged')
+            if progress is not None:
+                progress.finish_run(label, ok=False, note=f'{why}; see {work_dir}/train.out')
+            return name, seed, None
+        metrics[SECONDS] = round(time.time() - start, 1)
+        with open(done, 'w') as f:
             json.dump(metrics, f)
-    with open(osp.join(root, done)) as f:
+    with open(done) as f:
         metrics = json.load(f)
-    print(f'{name} seed {seed}: ' + ', '.join(f'{k} {v:.4f}' for k, v in metrics.items()),
-          flush=True)
+    if progress is not None:
+        progress.finish_run(label, note=', '.join(
+            f'{k} {v:.4f}' for k, v in metrics.items() if k != SECONDS))
     return name, seed, metrics
+
+
+def metric_columns(by_config: Dict[str, Dict[int, dict]]) -> List[str]:
+    """Every metric of every run, in the order first seen (the training time aside)."""
+    keys: Dict[str, None] = {}
+    for runs in by_config.values():
+        for metrics in runs.values():
+            keys.update((k, None) for k in metrics if k != SECONDS)
+    return list(keys)
+
+
+def _cell(values: List[float], seeds: int, seconds: bool = False) -> str:
+    if not values:
+        return '-'
+    mean = statistics.mean(values)
+    if seconds:
+        return f'{mean:.0f}'
+    std = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f'{mean:.4f} +- {std:.4f}' + (f' (n={len(values)})' if len(values) < seeds else '')
+
+
+def table(by_config: Dict[str, Dict[int, dict]]) -> str:
+    """The markdown table of :func:`run_seed_study`: a row per config, a column per metric
+    of :func:`metric_columns` (``-`` where a config does not log it)."""
+    keys = metric_columns(by_config)
+    lines = ['| config | seeds | ' + ' | '.join(f'{k} mean +- std' for k in keys) +
+             ' | train s |', '|---|---|' + '---|' * (len(keys) + 1)]
+    for name, runs in by_config.items():
+        cells = [_cell([m[k] for m in runs.values() if k in m], len(runs)) for k in keys]
+        cells.append(_cell([m[SECONDS] for m in runs.values() if SECONDS in m], len(runs),
+                           seconds=True))
+        lines.append(f'| {name} | {len(runs)} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
 
 
 def run_seed_study(args: argparse.Namespace) -> Dict[str, Dict[int, dict]]:
     """Train every (config, seed) of ``args`` and print the table; returns the metrics
-    per config and seed (also written to ``args.out`` when given)."""
-    jobs = [(c, s) for s in args.seeds for c in args.configs]
+    per config and seed (also written to ``args.out`` when given). Runs that fail do not
+    stop the others; the study then exits with an error naming them, after the table."""
+    if args.out:
+        refuse_protected_outputs([args.out], getattr(args, 'force', False))
+    seeds = cap_seeds(args.seeds)
+    jobs = [(c, s) for s in seeds for c in args.configs]
+    progress = Progress(len(jobs), 'runs')
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda job: train_one(*job, args), jobs))
+        results = list(pool.map(lambda job: train_one(*job, args, progress), jobs))
 
     by_config: Dict[str, Dict[int, dict]] = {}
     for name, seed, metrics in results:
-        by_config.setdefault(name, {})[seed] = metrics
-    keys = [k for k in next(iter(by_config.values()))[args.seeds[0]] if k != 'seconds']
-    print('\n| config | seeds | ' + ' | '.join(f'{k} mean +- std' for k in keys) +
-          ' | train s |')
-    print('|---|---|' + '---|' * (len(keys) + 1))
-    for name, runs in by_config.items():
-        cells = []
-        for key in keys + ['seconds']:
-            values = [runs[s][key] for s in args.seeds]
-            std = statistics.stdev(values) if len(values) > 1 else 0.0
-            cells.append(f'{statistics.mean(values):.0f}' if key == 'seconds' else
-                         f'{statistics.mean(values):.4f} +- {std:.4f}')
-        print(f'| {name} | {len(runs)} | ' + ' | '.join(cells) + ' |')
+        if metrics is not None:
+            by_config.setdefault(name, {})[seed] = metrics
+    failed = [f'{osp.join(args.work_dir, name, f"seed{seed}", "train.out")}'
+              for name, seed, metrics in results if metrics is None]
+    progress.close(f'work dirs under {args.work_dir}')
+    if by_config:
+        print('\n' + table(by_config), flush=True)
     if args.out:
-        with open(osp.join(project_root(), args.out), 'w') as f:
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        with open(args.out, 'w') as f:
             json.dump(by_config, f, indent=1)
+        print(f'per-run metrics: {args.out}')
+    if failed:
+        sys.exit(f'error: {len(failed)} run(s) failed; their logs: {", ".join(failed)}')
     return by_config

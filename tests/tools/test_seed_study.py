@@ -1,0 +1,100 @@
+"""tools/analysis/seed_study.py: one table over configs that log different metrics, reruns,
+failed runs, the progress line and ``--out`` next to shipped files."""
+import json
+import os
+import os.path as osp
+
+import pytest
+
+from mmkd_ext.apis.analysis.seed_study import metric_columns, table
+from tests.tools._tiny_sr import (
+    REPO,
+    distill_model,
+    make_sr_data,
+    make_teacher_ckpt,
+    run_tool_in_process,
+    sr_config,
+    write_config,
+)
+
+#: What FEED with one and with three teachers, and AFD with two and three networks, log.
+FEED_1X = {'accuracy/top1': 70.0, 'teacher/accuracy/top1': 80.0}
+FEED_3X = {'accuracy/top1': 72.0, 'teacher/t100/accuracy/top1': 80.0,
+           'teacher/t101/accuracy/top1': 79.0}
+AFD_2X = {'net0/accuracy/top1': 71.0, 'net1/accuracy/top1': 70.5, 'cka/net0-net1': 0.9}
+AFD_3X = {'net0/accuracy/top1': 71.5, 'net1/accuracy/top1': 71.0, 'net2/accuracy/top1': 70.0,
+          'cka/net0-net1': 0.9, 'cka/net0-net2': 0.8, 'cka/net1-net2': 0.85}
+
+
+def _finished(work_dir, name: str, seed: int, metrics: dict) -> None:
+    """A run the study finished earlier (its ``metrics.json``)."""
+    folder = osp.join(work_dir, name, f'seed{seed}')
+    os.makedirs(folder, exist_ok=True)
+    with open(osp.join(folder, 'metrics.json'), 'w') as f:
+        json.dump(dict(metrics, seconds=10.0 + seed), f)
+
+
+@pytest.mark.parametrize('first, second', [(FEED_3X, FEED_1X), (AFD_2X, AFD_3X)],
+                         ids=['feed', 'afd'])
+def test_columns_are_every_metric_of_every_config(tmp_path, capsys, first, second):
+    work = str(tmp_path / 'study')
+    for seed in (0, 1):
+        _finished(work, 'first_cfg', seed, {k: v + seed for k, v in first.items()})
+        _finished(work, 'second_cfg', seed, second)
+    out = tmp_path / 'study.json'
+    argv = ['configs/x/first_cfg.py', 'configs/x/second_cfg.py', '--seeds', '0', '1',
+            '--work-dir', work, '--out', str(out)]
+    for _ in range(2):  # a rerun reads the finished runs back and tabulates them again
+        results = run_tool_in_process('analysis/seed_study.py', *argv)
+        text = capsys.readouterr().out
+        header = next(line for line in text.splitlines() if line.startswith('| config'))
+        assert header.count('mean +- std') == len({**first, **second})
+        assert all(f'| {key} mean +- std |' in header for key in {**first, **second})
+        row = next(line for line in text.splitlines() if line.startswith('| second_cfg'))
+        missing = len(set(first) - set(second))
+        assert row.count('| - ') == missing
+        assert json.loads(out.read_text()) == json.loads(json.dumps(results))
+    assert set(metric_columns(results)) == set(first) | set(second)
+    assert '0.0000' in table(results).splitlines()[3]  # second_cfg: equal seeds, std 0
+
+
+def test_a_seed_without_a_metric_shows_how_many_seeds_have_it():
+    runs = {'c': {0: {'a': 1.0, 'b': 2.0, 'seconds': 1}, 1: {'a': 3.0, 'seconds': 1}}}
+    row = table(runs).splitlines()[2]
+    assert '| 2.0000 +- 1.4142 |' in row and '2.0000 +- 0.0000 (n=1)' in row
+
+
+def test_out_refuses_a_shipped_file(tmp_path):
+    _finished(str(tmp_path), 'c', 0, {'a': 1.0})
+    shipped = osp.join(REPO, 'docs', 'results', 'sgn', 'sgn_cpu_mixing_fidelity.json')
+    with open(shipped, 'rb') as f:
+        before = f.read()
+    with pytest.raises(SystemExit, match='(?s)refusing to write .*docs/results/.*--force'):
+        run_tool_in_process('analysis/seed_study.py', 'c.py', '--seeds', '0', '--work-dir',
+                            str(tmp_path), '--out', shipped)
+    with open(shipped, 'rb') as f:
+        assert f.read() == before
+
+
+@pytest.mark.slow
+def test_trains_from_the_working_directory_and_reports_failed_runs(tmp_path, monkeypatch,
+                                                                    capsys):
+    """A real study: a tiny config trains 2 iterations in a child process run from the
+    user's folder (relative data and work dirs), next to a config that fails; the good
+    run is tabulated, the failed one named with its log, the progress goes to stderr."""
+    monkeypatch.chdir(tmp_path)
+    make_sr_data('data', num=2)
+    good = write_config('tiny.py', sr_config(distill_model(make_teacher_ckpt('t.pth')),
+                                             'data'))
+    bad = write_config('broken.py', sr_config(distill_model('no_teacher.pth'), 'data'))
+    with pytest.raises(SystemExit, match=r'1 run\(s\) failed.*broken/seed0/train.out'):
+        run_tool_in_process('analysis/seed_study.py', good, bad, '--seeds', '0', '--jobs', '2',
+                            '--work-dir', 'study', '--out', 'study.json')
+    captured = capsys.readouterr()
+    assert '| tiny | 1 | ' in captured.out and 'PSNR mean +- std' in captured.out
+    assert 'tiny seed 0 done' in captured.err and 'broken seed 0 FAILED' in captured.err
+    assert '2/2 runs' in captured.err
+    assert 'teacher_ckpt' in (tmp_path / 'study' / 'broken' / 'seed0' / 'train.out').read_text()
+    progress = json.loads((tmp_path / 'study' / 'tiny' / 'seed0' / 'progress.json').read_text())
+    assert progress == dict(iter=2, max_iters=2)
+    assert list(json.loads((tmp_path / 'study.json').read_text())) == ['tiny']

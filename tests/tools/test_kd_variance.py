@@ -32,7 +32,7 @@ def test_disagreement_variance_and_ensemble_on_known_predictions():
         summarise([a, _run(b['scores'], [1, 1, 1])])
 
 
-def test_two_seeds_of_a_kd_config_train_and_are_compared(tmp_path):
+def test_two_seeds_of_a_kd_config_train_and_are_compared(tmp_path, capsys):
     data = make_fashion_data(str(tmp_path / 'fashion'))
     teacher = tmp_path / 'teacher.pth'
     import torch
@@ -55,6 +55,15 @@ def test_two_seeds_of_a_kd_config_train_and_are_compared(tmp_path):
     r = results['kd_resnet8_resnet8-w8-ls01_1xb64-300_fashion-mnist-3c']
     assert r['test_images'] == 4 and len(r['top1_seeds']) == 2
     assert r['params_before'] == r['params_after'] > 0 and out.is_file()
+    # the terminal gets the progress and the table, each run's work dir its full log
+    captured = capsys.readouterr()
+    assert 'kd_resnet8_resnet8-w8-ls01_1xb64-300_fashion-mnist-3c seed 1 done' in captured.err
+    assert '2/2 runs' in captured.err and '| config | top-1' in captured.out
+    assert 'mmengine' not in captured.out + captured.err
+    for seed in (0, 1):
+        log = (tmp_path / 'w' / 'kd_resnet8_resnet8-w8-ls01_1xb64-300_fashion-mnist-3c' /
+               f'seed{seed}' / 'train.out').read_text()
+        assert 'Loads checkpoint by local backend from path' in log  # log_level=WARNING
     # a finished run is not trained again
     again = run_tool_in_process('analysis/kd_variance.py', config, '--seeds', '0', '1',
                                 '--work-dir', str(tmp_path / 'w'), '--cfg-options', *options)

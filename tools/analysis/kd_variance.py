@@ -6,7 +6,8 @@
 Top-1 per seed, disagreement, prediction variance, ensemble top-1 and the deployable
 model's size, per config; what is trained and how each number is computed:
 ``mmkd_ext/apis/analysis/kd_variance.py``. A finished (config, seed) is not trained again,
-an interrupted one resumes.
+an interrupted one resumes. Paths are relative to the current directory; the terminal shows
+the progress, each run's full log is ``WORK_DIR/<config>/seed<s>/train.out``.
 """
 import argparse
 from typing import Dict, List, Optional
@@ -22,8 +23,11 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('--test-samples', type=int, default=None,
                         help='evaluate on the first N test images (default: all)')
     parser.add_argument('--cfg-options', nargs='+', default=[],
-                        help='passed to every training, e.g. train_cfg.max_iters=2')
+                        help='passed to every training, e.g. train_cfg.max_iters=2 '
+                        '(train_cfg.max_epochs=1 for the epoch-based LSQ configs)')
     parser.add_argument('--out', default=None, help='write every number as JSON')
+    parser.add_argument('--force', action='store_true',
+                        help='write --out even where it is a shipped or git-tracked file')
     args = parser.parse_args(argv)
     if len(args.seeds) < 2:
         parser.error('--seeds: variance needs at least two seeds')

@@ -3,15 +3,10 @@
     python tools/analysis/seed_study.py CONFIG [CONFIG ...] --seeds 0 1 2 \
         --work-dir work_dirs/study [--jobs 2] [--cfg-options k=v ...] [--out study.json]
 
-Each (config, seed) trains once with ``tools/train.py`` in its own work dir, from the
-current directory; a finished run is not repeated and an interrupted one resumes, so the
-command can be re-run after a stop. ``--jobs`` runs that many trainings at a time, each with
-one intra-op thread. The terminal shows the runs done, the iterations of the runs in
-progress and the time left; each run's full log is ``WORK_DIR/<config>/seed<s>/train.out``.
-The table gives mean and sample standard deviation over the seeds of the metrics of the
-last validation (PSNR/SSIM for SR, accuracy for classification), one column per metric
-any config logs (``-`` where a config does not log it). ``MMKD_MAX_SEEDS`` and
-``MMKD_MAX_ITERS`` shorten a study (``mmkd_ext/apis/caps.py``).
+Each (config, seed) trains once with ``tools/train.py`` in ``WORK_DIR/<config>/seed<s>``
+(its full log: ``train.out``), from the current directory; re-running skips finished runs
+and resumes interrupted ones. The terminal shows the progress, then the table (mean and
+std over the seeds of every metric any config logs): ``mmkd_ext/apis/analysis/seed_study.py``.
 """
 import argparse
 

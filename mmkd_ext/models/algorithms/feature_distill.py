@@ -7,6 +7,7 @@ from mmengine.model import BaseModel
 from mmkd_ext.registry import MODELS
 
 from ..feature_taps import FeatureTaps
+from ..losses.at_loss import attention_map
 from .base import (
     FastTeacher,
     StudentForwardMixin,
@@ -123,8 +124,20 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
 
     @torch.no_grad()
     def inspect(self, inputs: torch.Tensor) -> dict:
-        """SR outputs and, per distillation term, the per-pixel distance ``mean_c |r(F_s) -
-        F_t|`` (N, H, W) and the loss's attention map when it has one (LSFD)."""
+        """SR outputs and, per distillation term, a per-pixel distance (N, H, W) with its
+        label, and the loss's attention map when it has one (LSFD).
+
+        The distance is ``mean_c |r(F_s) - F_t|`` (label ``'|r(S)-T|'``). Where the two maps
+        have different channel counts (a ``channel_agnostic`` loss such as AT or FAKD
+        without a connector), it compares their spatial attention maps instead,
+        ``|a(F_s) - a(F_t)|`` with ``a = normalise(mean_c F^2)`` of
+        :func:`~mmkd_ext.models.losses.attention_map` (label ``'|a(S)-a(T)|'``).
+
+        Returns:
+            dict: ``student_sr``, ``teacher_sr`` (N, C, H', W') and ``maps``:
+            ``{name: dict(distance=(N, H, W), distance_label=str, attention=(N, H, W) or
+            None)}``.
+        """
         stop, self.teacher_taps.stop_after_last = self.teacher_taps.stop_after_last, False
         try:
             teacher_feats, teacher_sr = self.teacher_forward(inputs)
@@ -135,9 +148,17 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
         maps = {}
         for name, s_tap, t_tap in self._taps:
             student_feat = self.connectors[name](student_feats[s_tap])
+            teacher_feat = teacher_feats[t_tap]
             loss = self.distill_losses[name]
-            loss(student_feat, teacher_feats[t_tap])
-            maps[name] = dict(distance=(student_feat - teacher_feats[t_tap]).abs().mean(1),
+            loss(student_feat, teacher_feat)
+            if student_feat.shape[1] == teacher_feat.shape[1]:
+                distance, label = (student_feat - teacher_feat).abs().mean(1), '|r(S)-T|'
+            else:  # no connector, channel-agnostic loss: compare channel-free maps
+                n, _, h, w = student_feat.shape
+                distance = (attention_map(student_feat) -
+                            attention_map(teacher_feat)).abs().view(n, h, w)
+                label = '|a(S)-a(T)|'
+            maps[name] = dict(distance=distance, distance_label=label,
                               attention=getattr(loss, 'last_attention', None))
         return dict(student_sr=student_sr, teacher_sr=teacher_sr, maps=maps)
 

@@ -14,7 +14,15 @@ def lsfd_model():
     return model
 
 
-@pytest.mark.parametrize('model, panels', [(lsfd_model, 6), (lambda: distill_model(None), 5)])
+def at_model():
+    """AT between the 8-channel student and the 16-channel teacher, no connector."""
+    model = distill_model(None)
+    model['distill_losses']['body'].update(connector=None, loss=dict(type='ATLoss'))
+    return model
+
+
+@pytest.mark.parametrize('model, panels', [(lsfd_model, 6), (lambda: distill_model(None), 5),
+                                           (at_model, 5)])
 def test_writes_panels_through_the_visualizer(tmp_path, model, panels):
     data = make_sr_data(str(tmp_path / 'data'), num=2)
     cfg = sr_config(model(), data, max_iters=3)
@@ -54,3 +62,18 @@ def test_hr_panel_is_the_normalised_target(tmp_path):
     errors = [np.abs(tile.astype(int) - cv2.imread(osp.join(data, 'HR', f'img{i}.png'))[
         20:, :, ::-1].astype(int)).max() for i in range(2)]
     assert min(errors) <= 1, errors
+
+
+def test_at_panels_show_the_attention_distance(tmp_path):
+    import numpy as np
+
+    from mmkd_ext.engine.hooks import DistillVisualizationHook
+    data = make_sr_data(str(tmp_path / 'data'), num=2)
+    cfg = sr_config(at_model(), data)
+    cfg['work_dir'] = str(tmp_path / 'work')
+    runner = Runner.from_cfg(cfg)
+    img = DistillVisualizationHook(index=0).panels(runner)
+    assert img.shape == (32, 5 * 32 + 4 * 4, 3)
+    # the distance panel (8 x 16 channels compared through attention maps) is not blank
+    tile = img[20:, 4 * (32 + 4):]
+    assert np.ptp(tile.astype(int)) > 0

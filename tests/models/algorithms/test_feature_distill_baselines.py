@@ -55,6 +55,37 @@ def test_channel_free_losses_need_no_regressor(name):
     assert not any(True for _ in model.connectors.parameters())
 
 
+@pytest.mark.parametrize('name', ['lsfd/at', 'lsfd/fakd'])
+def test_inspect_compares_maps_of_different_widths(name):
+    from mmkd_ext.models.losses import attention_map
+    model = build(name)
+    model.eval()
+    lr, _ = tiny_batch(size=8, scale=4)
+    out = model.inspect(lr)
+    term = out['maps']['body']
+    assert term['distance_label'] == '|a(S)-a(T)|'
+    assert term['distance'].shape == (2, 8, 8) and term['distance'].min() >= 0
+    # the distance is that of the 8- and 16-channel maps' spatial attentions
+    feats = {}
+    for role, net in (('s', model.student), ('t', model.teacher)):
+        net.generator.upsample.register_forward_pre_hook(
+            lambda m, args, role=role: feats.__setitem__(role, args[0]))
+        net.generator(lr)
+    assert feats['s'].shape[1] == 8 and feats['t'].shape[1] == 16
+    expected = (attention_map(feats['s']) - attention_map(feats['t'])).abs().view(2, 8, 8)
+    torch.testing.assert_close(term['distance'], expected)
+    if name == 'lsfd/at':  # AT's loss is the mean square of that distance
+        torch.testing.assert_close(
+            model.distill_losses['body'].loss_weight * term['distance'].pow(2).mean(),
+            model.distill_losses['body'](feats['s'], feats['t']))
+
+
+def test_inspect_keeps_the_feature_distance_when_widths_match():
+    model = build('fitnet/fitnet')  # a regressor maps the student's 8 channels to 16
+    term = model.inspect(tiny_batch(size=8, scale=4)[0])['maps']['body']
+    assert term['distance_label'] == '|r(S)-T|' and term['distance'].shape == (2, 8, 8)
+
+
 def test_output_kd_from_the_command_line():
     # `--cfg-options model.output_loss.type=mmagic.L1Loss` adds output KD to any
     # FeatureDistill config that has none

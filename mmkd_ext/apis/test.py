@@ -18,6 +18,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 
 from ..checkpoint import UnsafeCheckpointError
+from .paths import refuse_protected_outputs
 from .preflight import data_problems
 from .train import build_runner, check_config_path, explained_build_errors, stop_on
 
@@ -33,9 +34,13 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
     cfg.resume = False
-    # The checkpoint of a distillation algorithm holds the teacher too.
-    if isinstance(cfg.get('model'), dict) and cfg.model.get('teacher_ckpt'):
-        cfg.model.teacher_ckpt = None
+    # The checkpoint of a distillation algorithm holds its teachers too.
+    model = cfg.get('model')
+    if isinstance(model, dict):
+        if model.get('teacher_ckpt'):
+            model.teacher_ckpt = None
+        if isinstance(model.get('teacher_ckpts'), dict):  # FEED: one per teacher
+            model.teacher_ckpts = {name: None for name in model.teacher_ckpts}
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -68,11 +73,15 @@ def run_test(args: argparse.Namespace) -> Optional[dict]:
     """Evaluate ``args.checkpoint`` as ``tools/test.py`` does; write the metrics to
     ``args.out`` when given. Returns the metrics."""
     import mmengine
+    if args.out:
+        refuse_protected_outputs([args.out], getattr(args, 'force', False))
     problem = checkpoint_problem(args.checkpoint, '; use another of its folder or train again')
     stop_on([problem] if problem else [])
     check_config_path(args.config)
     cfg = merge_args(Config.fromfile(args.config), args)
-    missing = [f for f in ('test_dataloader', 'test_evaluator', 'test_cfg') if not cfg.get(f)]
+    # `test_cfg = dict()` is mmengine's default TestLoop: only None (or absent) is missing.
+    missing = [f for f in ('test_dataloader', 'test_evaluator', 'test_cfg')
+               if cfg.get(f) is None]
     if missing:
         sys.exit(f'error: {args.config} has no {", ".join(missing)}; nothing to test')
     stop_on(data_problems(cfg, ('test_dataloader', )))

@@ -21,16 +21,15 @@ import json
 import os
 import os.path as osp
 import statistics
-import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Tuple
 
 from ..caps import cap_seeds
-from ..paths import project_root, refuse_protected_outputs
-from ..progress import PROGRESS_FILE_VARIABLE, Progress, read_progress_file
+from ..paths import refuse_protected_outputs
+from ..progress import Progress
 from ..run_logs import last_val_metrics
+from ..runs import train_in_subprocess
 
 __all__ = ['run_seed_study', 'train_one', 'metric_columns', 'table']
 
@@ -50,40 +49,24 @@ def train_one(config: str, seed: int, args: argparse.Namespace,
     label = f'{name} seed {seed}'
     work_dir = osp.join(args.work_dir, name, f'seed{seed}')
     done = osp.join(work_dir, 'metrics.json')
-    if progress is not None:
-        progress.start_run(label)
     if not osp.exists(done):
-        os.makedirs(work_dir, exist_ok=True)
-        cmd = [sys.executable, osp.join(project_root(), 'tools', 'train.py'), config,
-               '--work-dir', work_dir, '--cfg-options', f'randomness.seed={seed}',
-               *args.cfg_options]
-        if osp.exists(osp.join(work_dir, 'last_checkpoint')):
-            cmd.append('--resume')
-        progress_file = osp.join(work_dir, 'progress.json')
-        env = dict(os.environ, **{PROGRESS_FILE_VARIABLE: osp.abspath(progress_file)})
-        if args.jobs > 1:
-            env['OMP_NUM_THREADS'] = '1'
-        start = time.time()
-        with open(osp.join(work_dir, 'train.out'), 'a') as log:
-            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-            while True:
-                try:
-                    proc.wait(timeout=1)
-                    break
-                except subprocess.TimeoutExpired:
-                    state = read_progress_file(progress_file)
-                    if progress is not None and state:
-                        progress.update(label, state['iter'], state['max_iters'])
-        metrics = last_val_metrics(work_dir) if proc.returncode == 0 else {}
-        if not metrics:
-            why = (f'exit code {proc.returncode}' if proc.returncode else
-                   'no validation metrics logged')
-            if progress is not None:
-                progress.finish_run(label, ok=False, note=f'{why}; see {work_dir}/train.out')
+        env = {'OMP_NUM_THREADS': '1'} if args.jobs > 1 else None
+        seconds = train_in_subprocess(config, work_dir,
+                                      [f'randomness.seed={seed}', *args.cfg_options],
+                                      label, progress, env, finish=False)
+        metrics = last_val_metrics(work_dir) if seconds is not None else None
+        if seconds is None:
             return name, seed, None
-        metrics[SECONDS] = round(time.time() - start, 1)
+        if not metrics:
+            if progress is not None:
+                progress.finish_run(label, ok=False, note='no validation metrics logged; '
+                                    f'see {work_dir}/train.out')
+            return name, seed, None
+        metrics[SECONDS] = seconds
         with open(done, 'w') as f:
             json.dump(metrics, f)
+    elif progress is not None:
+        progress.start_run(label)
     with open(done) as f:
         metrics = json.load(f)
     if progress is not None:

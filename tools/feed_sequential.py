@@ -33,6 +33,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         "(default: the config's teacher_ckpts)")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings of the config, as key=value pairs')
+    parser.add_argument('--force', action='store_true',
+                        help='train even where --work-dir is a shipped folder')
     args = parser.parse_args(argv)
     if args.generations < 1:
         parser.error(f'--generations must be >= 1, got {args.generations}')
@@ -42,7 +44,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> List[dict]:
     args = parse_args(argv)
     return train_generations(args.config, args.generations, args.work_dir, args.teacher_from,
-                             args.first_teacher, args.cfg_options)
+                             args.first_teacher, args.cfg_options, args.force)
 
 
 if __name__ == '__main__':

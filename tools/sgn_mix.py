@@ -36,6 +36,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--out', help='output file (--grid) or folder (--mix); default: '
                         'next to the input, named after the mix')
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--force', action='store_true',
+                        help='write even where an output is a shipped or git-tracked file')
     args = parser.parse_args(argv)
     if bool(args.mix) == args.grid:
         parser.error('give exactly one of --mix MIX and --grid')

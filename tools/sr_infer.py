@@ -30,6 +30,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help='tile size in input pixels; 0: whole images (default: 256)')
     parser.add_argument('--tile-overlap', type=int, default=32,
                         help='input pixels each tile sees beyond its core (default: 32)')
+    parser.add_argument('--force', action='store_true',
+                        help='write even where an output is a shipped or git-tracked file')
     return parser.parse_args(argv)
 
 
@@ -37,7 +39,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     try:
         written = super_resolve(args.config, args.checkpoint, args.images, args.out,
-                                args.device, args.tile, args.tile_overlap)
+                                args.device, args.tile, args.tile_overlap, args.force)
     except (ValueError, FileNotFoundError, TypeError, UnsafeCheckpointError) as error:
         print(f'sr_infer: error: {error}', file=sys.stderr)
         return 2

@@ -25,6 +25,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='the dir to save the logs')
     parser.add_argument('--out', help='dump the metrics to this json file')
+    parser.add_argument('--force', action='store_true',
+                        help='write --out even where it is a shipped or git-tracked file')
     parser.add_argument(
         '--cfg-options',
         nargs='+',

@@ -18,6 +18,7 @@ import torch
 
 from ..engine.atomic_save import save_checkpoint_atomic
 from ..version import __version__
+from .paths import refuse_protected_outputs
 from .test import checkpoint_problem
 from .train import stop_on
 
@@ -42,12 +43,16 @@ def extract(state_dict: Dict[str, torch.Tensor], prefix: str) -> 'OrderedDict[st
     return kept
 
 
-def extract_student(checkpoint: str, out: str, prefix: str = 'student.') -> None:
+def extract_student(checkpoint: str, out: str, prefix: str = 'student.',
+                    force: bool = False) -> None:
     """Write the entries of ``checkpoint`` under ``prefix`` to ``out`` and print what was
-    kept and dropped; a missing, truncated or foreign checkpoint stops with ``error: ...``.
+    kept and dropped; a missing, truncated or foreign checkpoint stops with ``error: ...``,
+    and so does an ``out`` that is shipped with the package or tracked by git, unless
+    ``force``.
     """
     from mmengine.runner.checkpoint import _load_checkpoint
     prefix = prefix if prefix.endswith('.') else prefix + '.'
+    refuse_protected_outputs([out], force)
     problem = checkpoint_problem(checkpoint)
     stop_on([problem] if problem else [])
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')

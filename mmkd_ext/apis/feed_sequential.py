@@ -18,6 +18,7 @@ from typing import List, Optional
 
 from mmengine.config import Config
 
+from .paths import refuse_protected_outputs
 from .preflight import data_problems
 from .run_logs import last_val_metrics
 from .train import stop_on
@@ -98,7 +99,7 @@ def print_table(chain: List[dict]) -> None:
 
 def train_generations(config: str, generations: int, work_dir: Optional[str] = None,
                       teacher_from: str = 'best', first_teacher: Optional[str] = None,
-                      cfg_options: Optional[dict] = None) -> List[dict]:
+                      cfg_options: Optional[dict] = None, force: bool = False) -> List[dict]:
     """Train (or extend, or resume) a chain of ``generations`` FEED generations.
 
     Args:
@@ -110,6 +111,8 @@ def train_generations(config: str, generations: int, work_dir: Optional[str] = N
         first_teacher (str, optional): generation 1's teacher checkpoint (default: the
             config's ``teacher_ckpts``).
         cfg_options (dict, optional): config overrides, as ``--cfg-options`` gives them.
+        force (bool): write the chain even into a shipped folder or over a git-tracked
+            ``chain.json``. Defaults to False.
 
     Returns:
         list[dict]: one row per generation (``chain.json``); the table is printed.
@@ -123,8 +126,9 @@ def train_generations(config: str, generations: int, work_dir: Optional[str] = N
         cfg.merge_from_dict(cfg_options)
     name = teacher_name(cfg)
     root = work_dir or osp.join('./work_dirs', osp.splitext(osp.basename(config))[0] + '_seq')
-    os.makedirs(root, exist_ok=True)
     chain_file = osp.join(root, 'chain.json')
+    refuse_protected_outputs([chain_file], force)
+    os.makedirs(root, exist_ok=True)
     chain: List[dict] = []
     if osp.isfile(chain_file):
         with open(chain_file) as f:

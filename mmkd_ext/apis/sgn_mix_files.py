@@ -7,6 +7,7 @@ import sys
 from typing import List
 
 from ..checkpoint import UnsafeCheckpointError
+from .paths import refuse_protected_outputs
 
 __all__ = ['write_mixes']
 
@@ -25,25 +26,30 @@ def write_mixes(args: argparse.Namespace) -> int:
 
     Returns:
         int: 0, or 2 after printing ``sgn_mix: error: ...`` for a bad mix, image or
-        checkpoint.
+        checkpoint. An output that is shipped with the package or tracked by git stops
+        before any work unless ``args.force``.
     """
     from .sgn_mix import SGNMixer
+    if args.grid:
+        grid_out = args.out or f'{osp.splitext(args.images[0])[0]}_sgn_grid.png'
+        refuse_protected_outputs([grid_out], getattr(args, 'force', False), 'sgn_mix')
     try:
         mixer = SGNMixer(args.config, args.checkpoint, device=args.device)
         written: List[str] = []
         if args.grid:
             mixes = [m for m in (args.mixes or '').split(';') if m.strip()] or None
             grid = mixer.grid(args.images, mixes, args.allow_extrapolation, args.size or 256)
-            stem = osp.splitext(args.images[0])[0]
-            written.append(_write(args.out or f'{stem}_sgn_grid.png', grid))
+            written.append(_write(grid_out, grid))
         else:
             s = mixer.s(args.mix, args.allow_extrapolation)
             tag = '_'.join(f'{n}{float(v):g}' for n, v in zip(mixer.names, s) if v != 0)
-            for image in args.images:
-                out = mixer.mix(image, s, args.allow_extrapolation, args.size)
-                stem, _ = osp.splitext(osp.basename(image))
-                folder = args.out or osp.dirname(osp.abspath(image))
-                written.append(_write(osp.join(folder, f'{stem}_{tag or "zero"}.png'), out))
+            outputs = [osp.join(args.out or osp.dirname(osp.abspath(image)),
+                                f'{osp.splitext(osp.basename(image))[0]}_{tag or "zero"}.png')
+                       for image in args.images]
+            refuse_protected_outputs(outputs, getattr(args, 'force', False), 'sgn_mix')
+            for image, path in zip(args.images, outputs):
+                written.append(_write(path, mixer.mix(image, s, args.allow_extrapolation,
+                                                      args.size)))
     except (ValueError, FileNotFoundError, TypeError, KeyError, UnsafeCheckpointError) as error:
         print(f'sgn_mix: error: {error}', file=sys.stderr)
         return 2

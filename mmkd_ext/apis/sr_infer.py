@@ -20,6 +20,8 @@ from torch import nn
 from mmkd_ext.models.losses.perceptual_style_loss import read_rgb_image
 from mmkd_ext.registry import MODELS
 
+from .paths import refuse_protected_outputs
+
 __all__ = ['SRInferencer', 'super_resolve', 'tile_spans', 'upsampler_scale', 'load_config']
 
 EXTRACT = 'python tools/model_converters/extract_student.py'
@@ -197,12 +199,13 @@ class SRInferencer:
 
 def super_resolve(config: Union[str, Config], checkpoint: str, images: Sequence[str],
                   out_dir: str, device: str = 'cpu', tile: int = 256,
-                  tile_overlap: int = 32) -> List[str]:
+                  tile_overlap: int = 32, force: bool = False) -> List[str]:
     """Super-resolve ``images`` into ``out_dir/<name>.png``; returns the paths written.
 
     Every input is checked before the model runs: a missing or unreadable image, two
     inputs with the same name, or an output that would overwrite an input stop with an
-    error that names the file.
+    error that names the file; an output shipped with the package or tracked by git stops
+    with ``SystemExit`` unless ``force``.
     """
     if not images:
         raise ValueError('no images given')
@@ -215,6 +218,7 @@ def super_resolve(config: Union[str, Config], checkpoint: str, images: Sequence[
         if osp.exists(image) and osp.abspath(out) == osp.abspath(image):
             raise ValueError(f'--out {out_dir!r} would overwrite the input {image!r}')
         seen[out] = image
+    refuse_protected_outputs(outputs, force, 'sr_infer')
     inferencer = SRInferencer(config, checkpoint, device, tile, tile_overlap)
     import cv2
     os.makedirs(out_dir, exist_ok=True)

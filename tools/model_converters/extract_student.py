@@ -31,6 +31,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         type=int,
         metavar='K',
         help='network K of an online algorithm (AFD, DML): the same as --prefix netK.')
+    parser.add_argument('--force', action='store_true',
+                        help='write OUT even where it is a shipped or git-tracked file')
     args = parser.parse_args(argv)
     if args.net is not None:
         if args.net < 0:
@@ -41,7 +43,7 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[List[str]] = None) -> None:
     args = parse_args(argv)
-    extract_student(args.checkpoint, args.out, args.prefix)
+    extract_student(args.checkpoint, args.out, args.prefix, args.force)
 
 
 if __name__ == '__main__':

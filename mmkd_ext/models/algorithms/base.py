@@ -8,10 +8,12 @@ from mmengine.model import BaseModel
 from mmengine.runner.checkpoint import _load_checkpoint
 from torch import nn
 
+from mmkd_ext.apis.paths import PACKAGE_DIR, project_root
 from mmkd_ext.registry import MODELS
 
 __all__ = [
-    'build_model', 'build_frozen_teacher', 'load_teacher_weights', 'freeze',
+    'build_model', 'build_frozen_teacher', 'load_teacher_weights', 'resolve_checkpoint',
+    'freeze',
     'TeacherEvalMixin', 'StudentForwardMixin', 'FastTeacher', 'TEACHER_PRECISIONS'
 ]
 
@@ -49,6 +51,44 @@ def freeze(model: nn.Module) -> nn.Module:
     return model
 
 
+def resolve_checkpoint(checkpoint: str) -> str:
+    """The file a (teacher) checkpoint path names, wherever the command runs.
+
+    An absolute path, or a relative one that exists from the working directory, is taken
+    as it is. A relative path that does not is looked up against the package's project
+    root (:func:`mmkd_ext.apis.paths.project_root`: the checkout after an editable install)
+    and against ``mmkd_ext/.mim`` (where a wheel ships ``checkpoints/``), so that a user's
+    config in their own folder that inherits ``mmkd_ext::lsfd/...`` finds the shipped
+    teacher named ``'checkpoints/...'``.
+
+    Args:
+        checkpoint (str): Path of the checkpoint.
+
+    Returns:
+        str: An existing file.
+
+    Raises:
+        FileNotFoundError: No candidate exists; the message lists every place looked at.
+    """
+    if not isinstance(checkpoint, str) or not checkpoint:
+        raise TypeError(f'a checkpoint path must be a non-empty str, got {checkpoint!r}')
+    if osp.isfile(checkpoint):
+        return checkpoint
+    candidates = [osp.abspath(checkpoint)]
+    if not osp.isabs(checkpoint):
+        for root in (project_root(), osp.join(PACKAGE_DIR, '.mim')):
+            candidate = osp.join(root, checkpoint)
+            if osp.isfile(candidate):
+                return candidate
+            if osp.realpath(candidate) not in map(osp.realpath, candidates):
+                candidates.append(candidate)
+    looked = ''.join(f'\n  {c}' for c in candidates)
+    raise FileNotFoundError(
+        f'teacher checkpoint {checkpoint!r} does not exist; looked at:{looked}\n'
+        'train the teacher first (each method README names its teacher config) or fix '
+        '`teacher_ckpt`')
+
+
 def load_teacher_weights(teacher: nn.Module, checkpoint: str,
                          prefix: Optional[str] = None) -> None:
     """Load ``checkpoint`` into ``teacher`` strictly, with errors that say what is wrong.
@@ -60,14 +100,12 @@ def load_teacher_weights(teacher: nn.Module, checkpoint: str,
 
     Args:
         teacher (nn.Module): The built teacher.
-        checkpoint (str): Path of the checkpoint.
+        checkpoint (str): Path of the checkpoint; a relative path that does not exist from
+            the working directory is looked up in the package (:func:`resolve_checkpoint`).
         prefix (str, optional): Take only the keys under this prefix (e.g. ``'student.'``
             or ``'architecture.'``). Defaults to None (automatic, see above).
     """
-    if not isinstance(checkpoint, str) or not osp.isfile(checkpoint):
-        raise FileNotFoundError(
-            f'teacher checkpoint {checkpoint!r} does not exist; train the teacher first '
-            '(each method README names its teacher config) or fix `teacher_ckpt`')
+    checkpoint = resolve_checkpoint(checkpoint)
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor)

@@ -1,3 +1,5 @@
+import os.path as osp
+
 import pytest
 import torch
 
@@ -47,3 +49,66 @@ def test_checkpoint_without_tensors(tmp_path):
     torch.save({'state_dict': {'a': 1}}, path)
     with pytest.raises(ValueError, match='no state_dict of tensors'):
         load_teacher_weights(MODELS.build(tiny_editor()), str(path))
+
+
+def test_relative_checkpoint_found_in_the_project_root(tmp_path, monkeypatch):
+    from mmkd_ext.models.algorithms import base
+    root, cwd = tmp_path / 'root', tmp_path / 'elsewhere'
+    (root / 'checkpoints').mkdir(parents=True)
+    cwd.mkdir()
+    state = MODELS.build(tiny_editor(8, 2)).state_dict()
+    save(root / 'checkpoints' / 'tiny.pth', state)
+    monkeypatch.setattr(base, 'project_root', lambda: str(root))
+    monkeypatch.chdir(cwd)
+    model = MODELS.build(dict(
+        type='FeatureDistill', student=tiny_editor(8, 2), teacher=tiny_editor(8, 2),
+        teacher_ckpt='checkpoints/tiny.pth', output_loss=dict(type='mmagic.L1Loss')))
+    for k, v in model.teacher.state_dict().items():
+        assert torch.equal(v, state[k]), k
+    # a file of that name in the working directory comes first
+    (cwd / 'checkpoints').mkdir()
+    save(cwd / 'checkpoints' / 'tiny.pth', state)
+    assert base.resolve_checkpoint('checkpoints/tiny.pth') == 'checkpoints/tiny.pth'
+
+
+def test_relative_checkpoint_found_in_the_wheels_mim_folder(tmp_path, monkeypatch):
+    from mmkd_ext.models.algorithms import base
+    package = tmp_path / 'site-packages' / 'mmkd_ext'
+    (package / '.mim' / 'checkpoints').mkdir(parents=True)
+    path = save(package / '.mim' / 'checkpoints' / 'tiny.pth',
+                MODELS.build(tiny_editor(8, 2)).state_dict())
+    monkeypatch.setattr(base, 'project_root', lambda: str(tmp_path / 'site-packages'))
+    monkeypatch.setattr(base, 'PACKAGE_DIR', str(package))
+    monkeypatch.chdir(tmp_path)
+    assert base.resolve_checkpoint('checkpoints/tiny.pth') == path
+
+
+def test_missing_relative_checkpoint_lists_the_places_looked_at(tmp_path, monkeypatch):
+    from mmkd_ext.models.algorithms import base
+    monkeypatch.setattr(base, 'project_root', lambda: str(tmp_path / 'root'))
+    monkeypatch.setattr(base, 'PACKAGE_DIR', str(tmp_path / 'pkg'))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError) as info:
+        build_frozen_teacher(tiny_editor(), 'checkpoints/nope.pth')
+    for place in (tmp_path / 'checkpoints', tmp_path / 'root' / 'checkpoints',
+                  tmp_path / 'pkg' / '.mim' / 'checkpoints'):
+        assert str(place / 'nope.pth') in str(info.value)
+    with pytest.raises(TypeError, match='non-empty str'):
+        base.resolve_checkpoint(None)
+
+
+def test_shipped_demo_teacher_loads_from_any_working_directory(tmp_path, monkeypatch):
+    from mmengine import Config
+
+    from mmkd_ext.apis.paths import project_root
+    cfg = Config.fromfile(osp.join(project_root(), 'configs', 'fitnet',
+                                   'fitnet_edsr-x4c32b8_edsr-x4c16b4_1xb8-1k_sr-demo.py'))
+    model = cfg.model.to_dict()
+    assert not osp.isabs(model['teacher_ckpt'])
+    model['student']['generator'].update(mid_channels=8, num_blocks=1)
+    monkeypatch.chdir(tmp_path)
+    teacher = MODELS.build(model).teacher
+    state = torch.load(osp.join(project_root(), model['teacher_ckpt']), map_location='cpu',
+                       weights_only=True)['state_dict']
+    for k, v in teacher.state_dict().items():
+        assert torch.equal(v, state[k]), k

@@ -22,10 +22,13 @@ LOADERS = ('train_dataloader', )
 
 
 class DataPath:
-    """One train loader config with the data preprocessor of its base file."""
+    """One train loader config with the data preprocessor of its base file; ``data_root``,
+    ``num_workers`` and the dataset's ``dataset_type`` (e.g. ``mmpretrain.FashionMNIST``,
+    the streaming path of an in-memory base) override the file's."""
 
     def __init__(self, name: str, data_file: str, batch_size: int,
-                 data_root: Optional[str] = None, num_workers: Optional[int] = None):
+                 data_root: Optional[str] = None, num_workers: Optional[int] = None,
+                 dataset_type: Optional[str] = None):
         from mmengine.config import Config
         data = Config.fromfile(data_file)
         self.name, self.data_file = name, data_file
@@ -35,6 +38,8 @@ class DataPath:
             self.loader_cfg['num_workers'] = num_workers
         if data_root is not None:
             self.loader_cfg['dataset']['data_root'] = data_root
+        if dataset_type is not None:
+            self.loader_cfg['dataset']['type'] = dataset_type
         self.num_workers = self.loader_cfg.get('num_workers', 0)
         self.preprocessor_cfg = data.data_preprocessor.to_dict()
 

@@ -17,7 +17,8 @@ __all__ = ['InMemoryClsDataset', 'InMemoryMNIST', 'InMemoryFashionMNIST']
 
 STREAMING_HINT = ('raise max_bytes if the machine has the memory, or use the streaming path: '
                   'the upstream type (e.g. mmpretrain.FashionMNIST, as in '
-                  'configs/_base_/datasets/fashion_mnist.py) with the same arguments')
+                  'configs/_base_/datasets/fashion_mnist.py) with the same arguments, '
+                  'max_bytes aside')
 
 
 def _gib(num: int) -> str:

@@ -14,8 +14,10 @@ CONFIG = osp.join(REPO, 'configs', 'feed', 'resnet8-w8_1xb64-1k_fashion-mnist.py
 
 def test_both_paths_side_by_side(tmp_path):
     root = make_fashion_data(str(tmp_path), num_train=8, num_test=2)
-    paths = [DataPath('streaming', osp.join(DATA, 'fashion_mnist.py'), 4, root, num_workers=0),
+    paths = [DataPath('streaming', osp.join(DATA, 'fashion_mnist_3c.py'), 4, root,
+                      dataset_type='mmpretrain.FashionMNIST'),
              DataPath('in-memory', osp.join(DATA, 'fashion_mnist_inmem.py'), 4, root)]
+    assert paths[0].loader_cfg['dataset']['type'] == 'mmpretrain.FashionMNIST'
     assert paths[1].loader_cfg['dataset']['data_root'] == root
     results = measure_data_paths(CONFIG, paths, batches=2, steps=2, warmup=1, rounds=1)
     assert list(results['paths']) == ['streaming', 'in-memory']

@@ -1,7 +1,8 @@
-"""configs/_base_/datasets/fashion_mnist{,_3c}_inmem.py under a real mmengine Runner, against
-the streaming bases they replace (tiny idx data): the same training batches for the same seed,
-sampler and num_workers; seeding; --resume (iteration- and epoch-based); DDP's ranks; and the
-same test predictions and accuracy on the same checkpoint."""
+"""The in-memory Fashion-MNIST bases (fashion_mnist_inmem.py, fashion_mnist_3c.py) under a
+real mmengine Runner, against the streaming path (fashion_mnist.py; fashion_mnist_3c.py with
+the upstream type), on tiny idx data: the same training batches for the same seed, sampler
+and num_workers; seeding; --resume (iteration- and epoch-based); DDP's ranks; and the same
+test predictions and accuracy on the same checkpoint."""
 import copy
 import itertools
 import os.path as osp
@@ -50,21 +51,25 @@ class Recorder(Hook):
         self.scores.extend(o.pred_score.clone() for o in outputs)
 
 
-def data_cfg(name: str, data_root: str, num_workers: int = 0) -> dict:
-    """A dataset base file with its data_root pointing at ``data_root``."""
+def data_cfg(name: str, data_root: str, num_workers: int = 0, streaming: bool = False) -> dict:
+    """A dataset base file with its data_root pointing at ``data_root``; ``streaming``: with
+    mmpretrain's type and collate function instead of the in-memory ones."""
     cfg = Config.fromfile(osp.join(BASES, name)).to_dict()
     for key in LOADERS:
         loader = cfg[key]
         loader['dataset'].update(data_root=data_root, serialize_data=False)
         loader.update(batch_size=4, num_workers=num_workers)
+        if streaming:
+            loader['dataset']['type'] = 'mmpretrain.FashionMNIST'
+            loader.pop('collate_fn', None)
     return {k: cfg[k] for k in LOADERS + ('data_preprocessor', 'val_evaluator',
                                          'test_evaluator')}
 
 
 def run(name: str, data_root: str, work_dir: str, seed: int = 0, max_iters: int = 4,
         num_workers: int = 0, sampler: str = 'InfiniteSampler', by_epoch: bool = False,
-        resume_from: str = None, channels: int = 1) -> Recorder:
-    cfg = data_cfg(name, data_root, num_workers)
+        resume_from: str = None, channels: int = 1, streaming: bool = False) -> Recorder:
+    cfg = data_cfg(name, data_root, num_workers, streaming)
     cfg['train_dataloader']['sampler'] = dict(type=sampler, shuffle=True)
     model = tiny_classifier(2, backbone=dict(type='mmkd_ext.CIFARResNet', depth=8,
                                              in_channels=channels, base_channels=2))
@@ -100,16 +105,21 @@ def assert_same_batches(a: Recorder, b: Recorder) -> None:
         assert torch.equal(x, x2) and torch.equal(y, y2), f'iteration {it}'
 
 
-@pytest.mark.parametrize('suffix, sampler, num_workers', [('', 'InfiniteSampler', 0),
-                                                          ('', 'DefaultSampler', 0),
-                                                          ('', 'InfiniteSampler', 2),
-                                                          ('_3c', 'InfiniteSampler', 0)])
-def test_same_batches_as_the_streaming_path(data_root, tmp_path, suffix, sampler, num_workers):
-    channels = 3 if suffix else 1
-    streaming = run(f'fashion_mnist{suffix}.py', data_root, str(tmp_path / 's'),
-                    sampler=sampler, num_workers=num_workers, channels=channels)
-    inmem = run(f'fashion_mnist{suffix}_inmem.py', data_root, str(tmp_path / 'm'),
-                sampler=sampler, num_workers=num_workers, channels=channels)
+# (streaming base, in-memory base, channels)
+PAIRS = dict(gray=('fashion_mnist.py', 'fashion_mnist_inmem.py', 1),
+             rgb=('fashion_mnist_3c.py', 'fashion_mnist_3c.py', 3))
+
+
+@pytest.mark.parametrize('pair, sampler, num_workers', [('gray', 'InfiniteSampler', 0),
+                                                        ('gray', 'DefaultSampler', 0),
+                                                        ('gray', 'InfiniteSampler', 2),
+                                                        ('rgb', 'InfiniteSampler', 0)])
+def test_same_batches_as_the_streaming_path(data_root, tmp_path, pair, sampler, num_workers):
+    old, new, channels = PAIRS[pair]
+    streaming = run(old, data_root, str(tmp_path / 's'), sampler=sampler,
+                    num_workers=num_workers, channels=channels, streaming=True)
+    inmem = run(new, data_root, str(tmp_path / 'm'), sampler=sampler,
+                num_workers=num_workers, channels=channels)
     assert len(inmem.batches) == 4
     assert_same_batches(streaming, inmem)
 
@@ -192,20 +202,20 @@ def test_two_process_ddp_training(data_root, tmp_path, monkeypatch):
     assert re.search(r'Iter\(val\) \[1/1\].*accuracy/top1: [\d.]+', log), log
 
 
-@pytest.mark.parametrize('suffix, channels', [('', 1), ('_3c', 3)])
-def test_same_predictions_and_accuracy_on_the_same_checkpoint(data_root, tmp_path, suffix,
-                                                              channels):
+@pytest.mark.parametrize('pair', ['gray', 'rgb'])
+def test_same_predictions_and_accuracy_on_the_same_checkpoint(data_root, tmp_path, pair):
+    old, new, channels = PAIRS[pair]
     model = tiny_classifier(2, backbone=dict(type='mmkd_ext.CIFARResNet', depth=8,
                                              in_channels=channels, base_channels=2))
     model.pop('data_preprocessor')
     # a briefly trained checkpoint, so that the predictions differ between images
-    run(f'fashion_mnist{suffix}.py', data_root, str(tmp_path / 'train'), channels=channels)
+    run(new, data_root, str(tmp_path / 'train'), channels=channels)
     ckpt = str(tmp_path / 'train' / 'iter_4.pth')
     results = []
-    for name in (f'fashion_mnist{suffix}.py', f'fashion_mnist{suffix}_inmem.py'):
-        cfg = data_cfg(name, data_root)
+    for name, streaming in ((old, True), (new, False)):
+        cfg = data_cfg(name, data_root, streaming=streaming)
         recorder = Recorder()
-        runner = Runner(model=model, work_dir=str(tmp_path / name), load_from=ckpt,
+        runner = Runner(model=model, work_dir=str(tmp_path / str(streaming)), load_from=ckpt,
                         data_preprocessor=cfg['data_preprocessor'],
                         test_dataloader=cfg['test_dataloader'], test_cfg=dict(),
                         test_evaluator=cfg['test_evaluator'], custom_hooks=[recorder],

@@ -3,10 +3,14 @@ the data share of a full training step for each (mmkd_ext.benchmarks.cls_data).
 
     python tools/benchmarks/cls_data.py [--config CONFIG] [--old-data BASE] [--new-data BASE]
         [--batch 64] [--batches 50] [--steps 40] [--warmup 3] [--rounds 2]
-        [--data-root DIR] [--old-workers N] [--new-workers N]
+        [--data-root DIR] [--old-workers N] [--new-workers N] [--old-type TYPE]
 
 Defaults: the FEED study's ResNet-8 (w8) at batch 64, configs/_base_/datasets/fashion_mnist.py
 (per-sample pipeline, 2 workers) against fashion_mnist_inmem.py (in memory, no workers).
+The KD study's 3-channel base is in memory; its streaming twin is the upstream type:
+    python tools/benchmarks/cls_data.py --config configs/kd/resnet8_1xb64-1k_fashion-mnist-3c.py \
+        --old-data configs/_base_/datasets/fashion_mnist_3c.py --old-type mmpretrain.FashionMNIST \
+        --new-data configs/_base_/datasets/fashion_mnist_3c.py
 """
 import argparse
 
@@ -29,12 +33,14 @@ def parse_args():
     parser.add_argument('--data-root', help="override the data files' data_root")
     parser.add_argument('--old-workers', type=int, help="default: the data file's")
     parser.add_argument('--new-workers', type=int, help="default: the data file's")
+    parser.add_argument('--old-type', help="the old path's dataset type (default: the file's)")
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
-    paths = [DataPath('streaming', args.old_data, args.batch, args.data_root, args.old_workers),
+    paths = [DataPath('streaming', args.old_data, args.batch, args.data_root, args.old_workers,
+                      args.old_type),
              DataPath('in-memory', args.new_data, args.batch, args.data_root, args.new_workers)]
     results = measure_data_paths(args.config, paths, args.batches, args.steps, args.warmup,
                                  args.rounds)

@@ -10,6 +10,7 @@ The two paths run in turn, ``rounds`` times, each round on a fresh loader iterat
 workers started and warmed up untimed), so that load changes affect both alike.
 """
 import copy
+import os.path as osp
 import time
 from typing import Dict, List, Optional
 
@@ -40,6 +41,10 @@ class DataPath:
             self.loader_cfg['dataset']['data_root'] = data_root
         if dataset_type is not None:
             self.loader_cfg['dataset']['type'] = dataset_type
+        root = self.loader_cfg['dataset'].get('data_root')
+        if root and not osp.isdir(root):
+            raise FileNotFoundError(f'{name}: data_root {root} (from {data_file}) not found; '
+                                    'run `python tools/prepare_data.py cls` or pass --data-root')
         self.num_workers = self.loader_cfg.get('num_workers', 0)
         self.preprocessor_cfg = data.data_preprocessor.to_dict()
 
@@ -164,7 +169,7 @@ def format_data_paths(results: dict, config: str) -> str:
     names = list(paths)
     if len(names) == 2:
         a, b = paths[names[0]], paths[names[1]]
+        speedup = (a['data_s'] + a['step_s']) / (b['data_s'] + b['step_s'])
         lines.append(f'{names[1]} / {names[0]}: data path {b["data_ips"] / a["data_ips"]:.1f} x '
-                     f'images/s, training {(a["data_s"] + a["step_s"]) / (b["data_s"] + b["step_s"]):.2f} x '
-                     'images/s')
+                     f'images/s, training {speedup:.2f} x images/s')
     return '\n'.join(lines)

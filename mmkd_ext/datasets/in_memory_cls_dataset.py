@@ -11,6 +11,7 @@ from mmpretrain.datasets.transforms import PackInputs, RandomCrop, RandomFlip
 from mmpretrain.structures import DataSample
 
 from mmkd_ext.registry import DATASETS
+
 from .batch_crop_flip import crop_flip, draw_crop_flip
 
 __all__ = ['InMemoryClsDataset', 'InMemoryMNIST', 'InMemoryFashionMNIST']

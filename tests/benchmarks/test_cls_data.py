@@ -33,3 +33,9 @@ def test_both_paths_side_by_side(tmp_path):
 def test_bad_counts():
     with pytest.raises(ValueError, match='batches, steps and rounds must be >= 1'):
         measure_data_paths(CONFIG, [], steps=0)
+
+
+def test_missing_data_says_how_to_get_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r'not found; run `python tools/prepare_data.py '
+                                                r'cls` or pass --data-root'):
+        DataPath('streaming', osp.join(DATA, 'fashion_mnist.py'), 4, str(tmp_path / 'none'))

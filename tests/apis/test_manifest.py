@@ -1,0 +1,60 @@
+"""Manifests of shipped checkpoints: validation and the config/checkpoint match check."""
+import json
+import os.path as osp
+
+import pytest
+
+from mmkd_ext.apis.manifest import SR_NAMES, ManifestError, check_entry, load_manifest
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TEACHER_CFG = 'configs/edsr/edsr_x4c32b8_1xb8-4k_sr-demo.py'
+TEACHER_CKPT = 'checkpoints/edsr_x4c32b8_1xb8-4k_sr-demo.pth'
+STUDENT_CFG = 'configs/edsr/edsr_x4c16b4_1xb8-1k_sr-demo.py'
+
+
+def write(tmp_path, entries):
+    path = tmp_path / 'manifest.json'
+    path.write_text(json.dumps(entries))
+    return str(path)
+
+
+def entry(**kw):
+    return dict(dict(name='alone', config=TEACHER_CFG, checkpoint=TEACHER_CKPT,
+                     bench14_psnr_y=28.2), **kw)
+
+
+def test_valid_entry_resolves_paths_and_loads_strictly(tmp_path):
+    entries = load_manifest(write(tmp_path, [entry()]), SR_NAMES, root=REPO)
+    assert entries[0]['config'] == osp.join(REPO, TEACHER_CFG)
+    check_entry(entries[0])  # the shipped teacher fits its own config
+
+
+def test_config_and_checkpoint_that_do_not_match(tmp_path):
+    entries = load_manifest(write(tmp_path, [entry(config=STUDENT_CFG)]), root=REPO)
+    with pytest.raises(ManifestError, match=r"(?s)'alone'.*do not match.*size mismatch"):
+        check_entry(entries[0])
+
+
+@pytest.mark.parametrize('bad, message', [
+    ({'a': 1}, 'JSON list'),
+    ([{'name': 'alone', 'config': TEACHER_CFG}], 'missing'),
+    ([entry(name='best')], "'best' is not one of"),
+    ([entry(), entry()], 'appears twice'),
+    ([entry(checkpoint='checkpoints/none.pth')], 'does not exist'),
+])
+def test_bad_manifests(tmp_path, bad, message):
+    with pytest.raises(ManifestError, match=message):
+        load_manifest(write(tmp_path, bad), SR_NAMES, root=REPO)
+
+
+def test_variant_names_and_classification_metric(tmp_path):
+    assert load_manifest(write(tmp_path, [entry(name='lsfd-affinity')]), SR_NAMES, root=REPO)
+    cls = [dict(name='teacher', config=TEACHER_CFG, checkpoint=TEACHER_CKPT, top1=90.0)]
+    assert load_manifest(write(tmp_path, cls), root=REPO)[0]['top1'] == 90.0
+
+
+def test_invalid_json(tmp_path):
+    path = tmp_path / 'manifest.json'
+    path.write_text('[{"name": ')
+    with pytest.raises(ManifestError, match='not valid JSON'):
+        load_manifest(str(path))

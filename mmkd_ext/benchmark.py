@@ -43,12 +43,19 @@ def interleaved_medians(steps: Dict[str, Callable[[], object]], repeats: int, wa
                         device: str = 'cpu') -> Dict[str, float]:
     """Median seconds of each ``steps[name]()``, the steps run in turn (round robin) so that
     the machine's load changes affect all of them alike; ``warmup`` rounds are not counted.
+    ``MMKD_MAX_ITERS`` caps ``repeats``; a terminal shows the rounds done and the time left.
     """
+    from .apis.caps import cap_iterations
+    from .apis.progress import Progress
     if repeats < 1 or warmup < 0:
         raise ValueError(f'repeats must be >= 1 and warmup >= 0, got {repeats} and {warmup}')
+    repeats = cap_iterations(repeats, 'timed rounds')
     cuda = device.startswith('cuda')
     times = {name: [] for name in steps}
+    progress = Progress(1, 'timings', transient=True)
+    label = f'{len(steps)} steps, round'
     for round_ in range(warmup + repeats):
+        progress.update(label, round_, warmup + repeats)
         for name, step in steps.items():
             if cuda:
                 torch.cuda.synchronize()
@@ -58,4 +65,5 @@ def interleaved_medians(steps: Dict[str, Callable[[], object]], repeats: int, wa
                 torch.cuda.synchronize()
             if round_ >= warmup:
                 times[name].append(time.perf_counter() - start)
+    progress.finish_run(label)
     return {name: statistics.median(t) for name, t in times.items()}

@@ -54,16 +54,19 @@ class Progress:
         what (str): What is counted, e.g. ``'runs'``. Defaults to ``'runs'``.
         stream (TextIO, optional): Where to write. Defaults to ``sys.stderr``.
         interval (float): Least seconds between two redraws of the line. Defaults to 0.5.
+        transient (bool): Only the self-rewriting line on a terminal, no line per finished
+            run and no summary (for timings inside a benchmark's output). Defaults to False.
     """
 
     def __init__(self, total: int, what: str = 'runs', stream: Optional[TextIO] = None,
-                 interval: float = 0.5):
+                 interval: float = 0.5, transient: bool = False):
         if total < 0:
             raise ValueError(f'total must be >= 0, got {total}')
         self.total, self.what = total, what
         self.stream = stream if stream is not None else sys.stderr
         self.tty = bool(getattr(self.stream, 'isatty', lambda: False)())
         self.interval = interval
+        self.transient = transient
         self.start = time.time()
         self.done, self.failed = 0, []
         self.run_seconds = []
@@ -97,6 +100,9 @@ class Progress:
             else:
                 self.failed.append(name)
             status = 'done' if ok else 'FAILED'
+            if self.transient:
+                self._clear()
+                return
             self._line(f'[{self.done}/{self.total}] {name} {status} in '
                        f'{format_seconds(seconds)}' + (f': {note}' if note else ''))
             self._draw(force=True)
@@ -105,6 +111,8 @@ class Progress:
         """Clear the line and write the summary (returned)."""
         with self._lock:
             self._clear()
+            if self.transient:
+                return ''
             text = (f'{self.done}/{self.total} {self.what} in '
                     f'{format_seconds(time.time() - self.start)}'
                     + (f', {len(self.failed)} failed: {", ".join(self.failed)}'

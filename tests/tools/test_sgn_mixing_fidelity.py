@@ -28,7 +28,28 @@ def test_measures_and_writes_grids(tmp_path, capsys):
     assert len(view['records']) == 12 + 2 * 2
     for name in ('sgn_cpu_mix_grid.png', 'sgn_cpu_simplex_sweep.png'):
         assert (tmp_path / 'out' / name).stat().st_size > 0
-    assert '| vangogh |' in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert '| vangogh |' in out
+    # checkerboard energy of every held-out photo under every column of the mix grid
+    from mmkd_ext.apis.analysis.artifacts import checkerboard_ratio
+    from mmkd_ext.apis.sgn_mix import SGNMixer, center_square, default_mixes, read_image, translate
+    art = result['artifacts']
+    mixer = SGNMixer(config, ckpt)
+    mixes = default_mixes(mixer.names)
+    assert art['photos'] == 2 and len(art['columns']) == len(mixes)
+    assert art['columns'][0]['mix'] == 'photo 1.00'
+    for column in art['columns']:
+        assert len(column['per_photo']) == 2 and all(r > 0 for r in column['per_photo'])
+        assert column['mean'] == pytest.approx(sum(column['per_photo']) / 2)
+    assert art['overall'] == pytest.approx(
+        sum(c['mean'] for c in art['columns']) / len(mixes))
+    photo = center_square(read_image(str(tmp_path / 'data' / 'photo_test' / 'photo_test1.png'),
+                                     32))
+    last = mixes[-1]
+    assert art['columns'][-1]['per_photo'][1] == pytest.approx(checkerboard_ratio(
+        translate(mixer.generator, photo, mixer.s(last)), photo))
+    assert 'checkerboard energy, output / input photo (mean over 2 held-out photos' in out
+    assert f'; overall {art["overall"]:.2f}' in out
 
 
 def _args(tmp_path, *extra):

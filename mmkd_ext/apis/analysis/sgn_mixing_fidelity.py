@@ -13,6 +13,9 @@
    mean probability of each pure mix's own domain (and how often it is the argmax), and
    that probability at 1.5; mean +- std over the classifiers. Writes grids and a JSON of
    every probability.
+4. Artefacts: for each held-out photo under each mix of the mix grid, the checkerboard
+   energy of the output over that of the photo (:func:`.artifacts.checkerboard_ratio`,
+   periods 2 and 4); the mean per grid column and overall.
 
 The JSON is written as soon as the classifiers have scored the translations and again after
 the pictures, so a late failure loses nothing measured. The SGN run's time per iteration
@@ -43,13 +46,15 @@ from ..sgn_mix import (
     center_square,
     default_mixes,
     mix_grid,
+    mix_label,
     read_image,
     tile_grid,
     translate,
 )
+from .artifacts import checkerboard_ratio
 
 __all__ = ['run_mixing_fidelity', 'DomainClassifier', 'train_classifier', 'domain_probs',
-           'simplex_grid', 'spearman', 'time_per_iter', 'classifier_view']
+           'simplex_grid', 'spearman', 'time_per_iter', 'classifier_view', 'grid_artifacts']
 
 IMG_EXT = ('.png', '.jpg', '.jpeg', '.webp', '.bmp')
 
@@ -181,6 +186,22 @@ def classifier_view(net: nn.Module, crop: int, domains: List[str], held: List[li
                          for o, p in zip(outputs, probs)])
 
 
+def grid_artifacts(generator: nn.Module, photos: Sequence[np.ndarray],
+                   syms: Sequence[torch.Tensor], names: Sequence[str]) -> dict:
+    """Checkerboard-energy ratio (output over its input, periods 2 and 4) of every photo's
+    central square under every mix ``syms`` (the mix grid's columns): per column (mean and
+    per photo) and the mean over all outputs."""
+    columns = []
+    for s in syms:
+        ratios = [checkerboard_ratio(translate(generator, img, s), img)
+                  for img in map(center_square, photos)]
+        columns.append(dict(mix=' '.join(mix_label(s, names)), mean=float(np.mean(ratios)),
+                            per_photo=ratios))
+    return dict(measure='checkerboard energy ratio, output / input photo (periods 2, 4)',
+                photos=len(photos), columns=columns,
+                overall=float(np.mean([r for c in columns for r in c['per_photo']])))
+
+
 def mean_std(values: Sequence[float]) -> str:
     return f'{np.mean(values):.3f} +- {np.std(values):.3f}'
 
@@ -214,6 +235,8 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
     outputs = [dict(photo=i, s=s.tolist(), grid=on_grid,
                     img=translate(mixer.generator, center_square(img), torch.from_numpy(s)))
                for s, on_grid in mixes for i, img in enumerate(held_photos)]
+    artifacts = grid_artifacts(mixer.generator, held_photos,
+                               [mixer.s(m) for m in default_mixes(names)], names)
 
     views = {}
     progress = Progress(len(args.seeds), 'classifiers')
@@ -243,7 +266,7 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
         classifier=dict(iters=iters,
                         train_images={d: len(p) for d, p in zip(domains, train_pools)},
                         heldout_images={d: len(h) for d, h in zip(domains, held)}),
-        per_seed=views, grids=None, seconds=round(time.time() - start, 1))
+        per_seed=views, artifacts=artifacts, grids=None, seconds=round(time.time() - start, 1))
     if args.train_work_dir:
         result['train_time_per_iter'] = timing
     if notes:
@@ -307,6 +330,11 @@ def _print_table(args, result, views, domains, held, pairs, stem) -> None:
         print(f'| {d} | {mean_std([v["spearman"][d] for v in seeds])} | '
               f'{mean_std([v["pure_mix"][d]["mean"] for v in seeds])} | '
               f'{mean_std([v["pure_mix"][d]["argmax_share"] for v in seeds])} | {ext} |')
+    art = result['artifacts']
+    print(f'checkerboard energy, output / input photo (mean over {art["photos"]} held-out '
+          'photos; above 1: more than the photo): ' + ', '.join(
+              f'{c["mix"]} {c["mean"]:.2f}' for c in art['columns']) +
+          f'; overall {art["overall"]:.2f}')
     t = result.get('train_time_per_iter')
     if t:
         print(f'SGN training: {t["median_s"]:.3f} s/iter median, {t["mean_s"]:.3f} mean '

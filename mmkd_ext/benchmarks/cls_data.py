@@ -9,6 +9,7 @@ the per-sample Fashion-MNIST path and its in-memory twin) it measures, on this m
 The two paths run in turn, ``rounds`` times, each round on a fresh loader iterator (its
 workers started and warmed up untimed), so that load changes affect both alike.
 """
+import argparse
 import copy
 import os.path as osp
 import time
@@ -17,7 +18,7 @@ from typing import Dict, List, Optional
 import numpy as np
 import torch
 
-__all__ = ['DataPath', 'measure_data_paths', 'format_data_paths']
+__all__ = ['DataPath', 'measure_data_paths', 'format_data_paths', 'run_cls_data']
 
 LOADERS = ('train_dataloader', )
 
@@ -173,3 +174,14 @@ def format_data_paths(results: dict, config: str) -> str:
         lines.append(f'{names[1]} / {names[0]}: data path {b["data_ips"] / a["data_ips"]:.1f} x '
                      f'images/s, training {speedup:.2f} x images/s')
     return '\n'.join(lines)
+
+
+def run_cls_data(args: argparse.Namespace) -> None:
+    """Measure and print the table of ``tools/benchmarks/cls_data.py`` for ``args``: the
+    streaming path (``old_*`` arguments) against the in-memory one (``new_*``)."""
+    paths = [DataPath('streaming', args.old_data, args.batch, args.data_root, args.old_workers,
+                      args.old_type),
+             DataPath('in-memory', args.new_data, args.batch, args.data_root, args.new_workers)]
+    results = measure_data_paths(args.config, paths, args.batches, args.steps, args.warmup,
+                                 args.rounds)
+    print(format_data_paths(results, args.config))

@@ -39,3 +39,17 @@ def test_missing_data_says_how_to_get_it(tmp_path):
     with pytest.raises(FileNotFoundError, match=r'not found; run `python tools/prepare_data.py '
                                                 r'cls` or pass --data-root'):
         DataPath('streaming', osp.join(DATA, 'fashion_mnist.py'), 4, str(tmp_path / 'none'))
+
+
+def test_the_tool_prints_both_rows(tmp_path, capsys):
+    from tests.tools._tiny_sr import run_tool_in_process
+    root = make_fashion_data(str(tmp_path), num_train=8, num_test=2)
+    run_tool_in_process(
+        'benchmarks/cls_data.py', '--config', CONFIG, '--old-data',
+        osp.join(DATA, 'fashion_mnist_3c.py'), '--old-type', 'mmpretrain.FashionMNIST',
+        '--new-data', osp.join(DATA, 'fashion_mnist_inmem.py'), '--data-root', root,
+        '--old-workers', '0', '--batch', '4', '--batches', '2', '--steps', '2', '--warmup', '1',
+        '--rounds', '1')
+    out = capsys.readouterr().out
+    assert out.startswith(f'{CONFIG}: batch 4, cpu')
+    assert out.count('\n| streaming | 0 |') == out.count('\n| in-memory | 0 |') == 1

@@ -13,14 +13,15 @@ The KD study's 3-channel base is in memory; its streaming twin is the upstream t
         --new-data configs/_base_/datasets/fashion_mnist_3c.py
 """
 import argparse
+from typing import Optional, Sequence
 
 import mmkd_ext  # noqa: F401  (compat first)
-from mmkd_ext.benchmarks.cls_data import DataPath, format_data_paths, measure_data_paths
+from mmkd_ext.benchmarks.cls_data import run_cls_data
 
 DATA = 'configs/_base_/datasets/'
 
 
-def parse_args():
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--config', default='configs/feed/resnet8-w8_1xb64-1k_fashion-mnist.py')
     parser.add_argument('--old-data', default=DATA + 'fashion_mnist.py')
@@ -34,17 +35,11 @@ def parse_args():
     parser.add_argument('--old-workers', type=int, help="default: the data file's")
     parser.add_argument('--new-workers', type=int, help="default: the data file's")
     parser.add_argument('--old-type', help="the old path's dataset type (default: the file's)")
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
-def main():
-    args = parse_args()
-    paths = [DataPath('streaming', args.old_data, args.batch, args.data_root, args.old_workers,
-                      args.old_type),
-             DataPath('in-memory', args.new_data, args.batch, args.data_root, args.new_workers)]
-    results = measure_data_paths(args.config, paths, args.batches, args.steps, args.warmup,
-                                 args.rounds)
-    print(format_data_paths(results, args.config))
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    run_cls_data(parse_args(argv))
 
 
 if __name__ == '__main__':

@@ -4,9 +4,10 @@
 
 Each entry of PLAN is ``{"group": ..., "step": ..., "argv": [script, arg, ...]}``: the
 script runs as ``__main__`` with exactly that ``sys.argv`` (what ``python script arg ...``
-runs), its folder first on ``sys.path``, from the current working directory. A step that
-fails skips the later steps of its group; a step with ``expect_exit`` must stop with that
-text in its message. RESULTS gets one entry per step: ``rc`` (0, the ``sys.exit`` code, or 1
+runs), from the current working directory, importing the installed package (tools import
+no sibling modules, so their folder is not put on ``sys.path``). A step that fails skips
+the later steps of its group; a step with ``expect_exit`` must stop with that text in its
+message. RESULTS gets one entry per step: ``rc`` (0, the ``sys.exit`` code, or 1
 for an exception), ``error`` (the exit message or the traceback), ``seconds`` (wall) and
 ``cpu_seconds``. One process saves every further command the ~7 s of importing torch,
 mmengine and the host packages; between commands the process-wide mmengine singletons
@@ -16,7 +17,6 @@ have none.
 import gc
 import json
 import logging
-import os.path as osp
 import runpy
 import sys
 import time
@@ -38,9 +38,8 @@ def _forget_singletons() -> None:
 
 def run_step(argv: list) -> tuple:
     """(rc, error) of ``python argv[0] argv[1:]`` run in this process."""
-    saved_argv, saved_path = sys.argv, list(sys.path)
+    saved_argv = sys.argv
     sys.argv = list(argv)
-    sys.path.insert(0, osp.dirname(osp.abspath(argv[0])))
     try:
         runpy.run_path(argv[0], run_name='__main__')
         return 0, ''
@@ -51,7 +50,7 @@ def run_step(argv: list) -> tuple:
     except BaseException:  # noqa: BLE001  (reported in RESULTS, the next group still runs)
         return 1, traceback.format_exc()
     finally:
-        sys.argv, sys.path[:] = saved_argv, saved_path
+        sys.argv = saved_argv
         _forget_singletons()
         # mmengine's datasets call gc.collect() when they are built; what survives a
         # command is moved out of the collector's reach, so that each collection only
@@ -68,16 +67,17 @@ def main(plan_path: str, results_path: str) -> None:
         if entry['group'] in failed_groups:
             results.append(dict(entry, rc=None, error='skipped: an earlier step failed',
                                 seconds=0.0, cpu_seconds=0.0))
-            continue
-        print(f'== {entry["group"]}: {entry["step"]}', flush=True)
-        start, cpu = time.perf_counter(), time.process_time()
-        rc, error = run_step(entry['argv'])
-        results.append(dict(entry, rc=rc, error=error, seconds=time.perf_counter() - start,
-                            cpu_seconds=time.process_time() - cpu))
-        expected = entry.get('expect_exit')  # a step that must stop with this message
-        if (rc != 0 and not (expected and expected in error)) or (rc == 0 and expected):
-            failed_groups.add(entry['group'])
-            print(f'!! {entry["group"]}: {entry["step"]} failed (rc {rc})\n{error}', flush=True)
+        else:
+            print(f'== {entry["group"]}: {entry["step"]}', flush=True)
+            start, cpu = time.perf_counter(), time.process_time()
+            rc, error = run_step(entry['argv'])
+            results.append(dict(entry, rc=rc, error=error, seconds=time.perf_counter() - start,
+                                cpu_seconds=time.process_time() - cpu))
+            expected = entry.get('expect_exit')  # a step that must stop with this message
+            if (rc != 0 and not (expected and expected in error)) or (rc == 0 and expected):
+                failed_groups.add(entry['group'])
+                print(f'!! {entry["group"]}: {entry["step"]} failed (rc {rc})\n{error}',
+                      flush=True)
         with open(results_path, 'w') as f:  # written as it goes: a timeout keeps the rest
             json.dump(results, f, indent=1)
 

@@ -2,7 +2,7 @@
 # from scratch together. Each network: CE + DML towards its peer, then its discriminator
 # judges its layer3 map (32 x 7 x 7) against the peer's, then the adversarial step.
 _base_ = [
-    '../_base_/models/resnet8_w8_fashion_mnist.py', '../_base_/datasets/fashion_mnist.py',
+    '../_base_/models/resnet8_w8_fashion_mnist.py', '../_base_/datasets/fashion_mnist_inmem.py',
     '../_base_/schedules/afd_sgd_1k.py'
 ]
 resnet8_w8 = {{_base_.model}}

@@ -2,7 +2,7 @@
 # architecture (seed 100 of resnet8-w8_1xb64-1k_fashion-mnist.py), one FEED translator, the
 # factor loss. Also the first generation of sequential FEED (tools/feed_sequential.py).
 _base_ = [
-    '../_base_/models/resnet8_w8_fashion_mnist.py', '../_base_/datasets/fashion_mnist.py',
+    '../_base_/models/resnet8_w8_fashion_mnist.py', '../_base_/datasets/fashion_mnist_inmem.py',
     '../_base_/schedules/cls_sgd_1k.py'
 ]
 resnet8_w8 = {{_base_.model}}

@@ -3,7 +3,7 @@
 #   python tools/train.py configs/feed/resnet8-w8_1xb64-1k_fashion-mnist.py \
 #       --cfg-options randomness.seed=100
 _base_ = [
-    '../_base_/models/resnet8_w8_fashion_mnist.py', '../_base_/datasets/fashion_mnist.py',
+    '../_base_/models/resnet8_w8_fashion_mnist.py', '../_base_/datasets/fashion_mnist_inmem.py',
     '../_base_/schedules/cls_sgd_1k.py'
 ]
 train_dataloader = dict(batch_size=64)

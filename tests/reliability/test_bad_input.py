@@ -156,6 +156,31 @@ def amp_with_other_wrapper(tmp):
     train(tmp, cfg, '--amp')
 
 
+def amp_without_accelerator(tmp):
+    from unittest import mock
+
+    from mmkd_ext.engine import diagnostics
+    with mock.patch.object(diagnostics, '_has_accelerator', return_value=False):
+        train(tmp, sr_cfg(tmp), '--amp')
+
+
+def options(*pairs: str) -> Callable:
+    """``tools/train.py`` on the tiny SR config with ``--cfg-options pairs``."""
+    return cli('--cfg-options', *pairs)
+
+
+def lsq_max_iters(tmp):
+    """MMRazor's LSQ loop counts epochs; ``train_cfg.max_iters`` is not among its arguments."""
+    config = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'kd',
+                      'resnet8-lsq8bit_1xb64-100_fashion-mnist-3c.py')
+    work = tmp / 'work'
+    try:
+        run_tool_in_process('train.py', config, '--work-dir', str(work), '--cfg-options',
+                            'train_cfg.max_iters=2')
+    finally:
+        assert not (work.exists() and any(n.endswith('.pth') for n in os.listdir(work)))
+
+
 def missing_root(tmp):
     cfg = sr_config(distill_model(None), str(tmp / 'nowhere'))
     train(tmp, cfg)
@@ -232,6 +257,19 @@ CASES = [
          ["'teacher_ckp'", "did you mean 'teacher_ckpt'", "'distill_losses'"]),
     Case('configs', 'unknown-transform-type', bad_pipeline, SystemExit,
          ["'LoadImageFromFle'", "'LoadImageFromFile'"]),
+    Case('configs', 'hook-argument', options('default_hooks.checkpoint.intervl=2'), SystemExit,
+         ['default_hooks.checkpoint:', "'intervl'", "did you mean 'interval'", "'save_best'"]),
+    Case('configs', 'hook-type', options('default_hooks.checkpoint.type=CheckpointHok'),
+         SystemExit, ["unknown hook type 'CheckpointHok'", "'CheckpointHook'"]),
+    Case('configs', 'loop-argument', options('train_cfg.max_epochs=2'), SystemExit,
+         ["train_cfg: IterBasedTrainLoop has no argument 'max_epochs'",
+          "did you mean 'max_iters'", 'counts iterations']),
+    Case('configs', 'epoch-loop-max-iters', lsq_max_iters, SystemExit,
+         ["mmrazor.LSQEpochBasedLoop has no argument 'max_iters'", "did you mean 'max_epochs'",
+          'train_cfg.max_epochs=N']),
+    Case('configs', 'optim-wrapper-argument', options('optim_wrapper.clip_gard=None'),
+         SystemExit, ["optim_wrapper: OptimWrapper has no argument 'clip_gard'",
+                      "did you mean 'clip_grad'"]),
     Case('configs', 'fitnet-loss-mode', build(dict(type='FitNetLoss', mode='l3')), ValueError,
          ["'l3'", "('l1', 'l2')"]),
     Case('configs', 'lsfd-distance', build(dict(type='LSFDLoss', distance='cos')), ValueError,
@@ -356,6 +394,13 @@ CASES = [
          ['--amp', 'OptimWrapper', 'mmagic.MultiOptimWrapperConstructor']),
     Case('CLI arguments', 'auto-scale-lr', cli('--auto-scale-lr'), SystemExit,
          ['--auto-scale-lr', 'auto_scale_lr = dict(base_batch_size=N)']),
+    Case('CLI arguments', 'amp-on-cpu', amp_without_accelerator, SystemExit,
+         ['error: --amp', 'needs a CUDA, NPU, MLU or MUSA device', 'train without --amp']),
+    Case('CLI arguments', 'output-shipped',
+         lambda tmp: run_tool_in_process('model_converters/extract_student.py', 'in.pth',
+                                         osp.join(osp.dirname(__file__), '..', '..',
+                                                  'checkpoints', 'kd', 'student.pth')),
+         SystemExit, ['refusing to write', 'checkpoints/ of the package', '--force']),
     # --- data
     Case('data', 'missing-data-root', missing_root, SystemExit,
          ['nowhere', 'not found', 'prepare_data.py']),

@@ -18,6 +18,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 
 from ..checkpoint import UnsafeCheckpointError
+from ..engine.diagnostics import config_problems
 from .paths import refuse_protected_outputs
 from .preflight import data_problems
 from .train import build_runner, check_config_path, explained_build_errors, stop_on
@@ -84,7 +85,10 @@ def run_test(args: argparse.Namespace) -> Optional[dict]:
                if cfg.get(f) is None]
     if missing:
         sys.exit(f'error: {args.config} has no {", ".join(missing)}; nothing to test')
-    stop_on(data_problems(cfg, ('test_dataloader', )))
+    # typos in the parts a test builds: hooks and the test loop (not the training's)
+    typos = [p for p in config_problems(cfg)
+             if p.startswith(('default_hooks', 'custom_hooks', 'test_cfg'))]
+    stop_on(typos + data_problems(cfg, ('test_dataloader', )))
 
     runner = build_runner(cfg)
     # mmengine loads `load_from` non-strictly: weights that do not fit the model (e.g. an

@@ -159,3 +159,17 @@ def test_caps_unset_change_nothing_and_bad_values_are_named(monkeypatch):
     monkeypatch.setenv('MMKD_MAX_ITERS', 'two')
     with pytest.raises(ValueError, match="MMKD_MAX_ITERS must be a positive integer, got 'two'"):
         env_cap('MMKD_MAX_ITERS')
+
+
+def test_test_tool_checks_its_hooks_and_loop(tmp_path):
+    from tests.tools._tiny_sr import make_teacher_ckpt
+    cfg = sr_config(distill_model(None), make_sr_data(str(tmp_path / 'data'), num=2))
+    config = write_config(str(tmp_path / 'cfg.py'), cfg)
+    ckpt = make_teacher_ckpt(str(tmp_path / 't.pth'))
+    with pytest.raises(SystemExit) as stop:
+        run_tool_in_process('test.py', config, ckpt, '--work-dir', str(tmp_path / 'w'),
+                            '--cfg-options', 'test_cfg.fp61=True', 'optim_wrapper.clip_gard=1')
+    message = str(stop.value.code)
+    assert "test_cfg: mmagic.MultiTestLoop has no argument 'fp61' (did you mean 'fp16'?)" in \
+        message
+    assert 'clip_gard' not in message  # the training's parts are not built by a test

@@ -7,10 +7,12 @@
 Before the runner is built, the config path, the data roots of the train/val/test
 dataloaders (a missing one stops with a message that says how to get the data), the idx
 files of MNIST-style data sets and the checkpoint ``--resume`` would load are checked; a
-misspelt type or argument in the config stops with the nearest valid names; on machines
-without an accelerator a distributed launch uses the gloo backend on CPU. A NaN/Inf loss
-stops with the iteration, the loss term and the last good checkpoint (docs/errors.md lists
-every check).
+misspelt type or argument in the config (hooks, loops and optimizer wrappers included)
+stops with the nearest valid names, and so does ``--amp`` without an accelerator; on
+machines without an accelerator a distributed launch uses the gloo backend on CPU. A NaN/Inf
+loss stops with the iteration, the loss term and the last good checkpoint (docs/errors.md
+lists every check). ``MMKD_MAX_ITERS=N`` (``MMKD_MAX_EPOCHS`` for epoch loops) shortens a
+run for a smoke test: ``mmkd_ext/apis/caps.py``.
 """
 import argparse
 import os

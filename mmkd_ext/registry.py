@@ -36,38 +36,34 @@ __all__ = [
     'METRICS', 'EVALUATOR', 'VISUALIZERS', 'VISBACKENDS', 'FUNCTIONS'
 ]
 
-RUNNERS = Registry('runner', parent=MMENGINE_RUNNERS, locations=['mmkd_ext.engine'])
-LOOPS = Registry('loop', parent=MMENGINE_LOOPS, locations=['mmkd_ext.engine'])
-HOOKS = Registry('hook', parent=MMENGINE_HOOKS, locations=['mmkd_ext.engine'])
-LOG_PROCESSORS = Registry(
-    'log processor', parent=MMENGINE_LOG_PROCESSORS, locations=['mmkd_ext.engine'])
-OPTIMIZERS = Registry('optimizer', parent=MMENGINE_OPTIMIZERS, locations=['mmkd_ext.engine'])
-OPTIM_WRAPPERS = Registry(
-    'optim_wrapper', parent=MMENGINE_OPTIM_WRAPPERS, locations=['mmkd_ext.engine'])
-OPTIM_WRAPPER_CONSTRUCTORS = Registry(
-    'optimizer wrapper constructor',
-    parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
-    locations=['mmkd_ext.engine'])
-PARAM_SCHEDULERS = Registry(
-    'parameter scheduler', parent=MMENGINE_PARAM_SCHEDULERS, locations=['mmkd_ext.engine'])
 
-DATASETS = Registry('dataset', parent=MMENGINE_DATASETS, locations=['mmkd_ext.datasets'])
-DATA_SAMPLERS = Registry(
-    'data sampler', parent=MMENGINE_DATA_SAMPLERS, locations=['mmkd_ext.datasets'])
-TRANSFORMS = Registry('transform', parent=MMENGINE_TRANSFORMS, locations=['mmkd_ext.datasets'])
+def _child(name: str, parent: Registry, package: str) -> Registry:
+    """A child of mmengine's ``parent`` registry, filled by importing ``mmkd_ext.<package>``."""
+    return Registry(name, parent=parent, locations=[f'mmkd_ext.{package}'])
 
-MODELS = Registry('model', parent=MMENGINE_MODELS, locations=['mmkd_ext.models'])
-MODEL_WRAPPERS = Registry(
-    'model_wrapper', parent=MMENGINE_MODEL_WRAPPERS, locations=['mmkd_ext.models'])
-WEIGHT_INITIALIZERS = Registry(
-    'weight initializer', parent=MMENGINE_WEIGHT_INITIALIZERS, locations=['mmkd_ext.models'])
-TASK_UTILS = Registry('task util', parent=MMENGINE_TASK_UTILS, locations=['mmkd_ext.models'])
 
-METRICS = Registry('metric', parent=MMENGINE_METRICS, locations=['mmkd_ext.engine'])
-EVALUATOR = Registry(
-    'evaluator', parent=MMENGINE_EVALUATOR, locations=['mmkd_ext.engine'])
-VISUALIZERS = Registry(
-    'visualizer', parent=MMENGINE_VISUALIZERS, locations=['mmkd_ext.engine'])
-VISBACKENDS = Registry(
-    'vis_backend', parent=MMENGINE_VISBACKENDS, locations=['mmkd_ext.engine'])
-FUNCTIONS = Registry('function', parent=MMENGINE_FUNCTIONS, locations=['mmkd_ext.models'])
+RUNNERS = _child('runner', MMENGINE_RUNNERS, 'engine')
+LOOPS = _child('loop', MMENGINE_LOOPS, 'engine')
+HOOKS = _child('hook', MMENGINE_HOOKS, 'engine')
+LOG_PROCESSORS = _child('log processor', MMENGINE_LOG_PROCESSORS, 'engine')
+OPTIMIZERS = _child('optimizer', MMENGINE_OPTIMIZERS, 'engine')
+OPTIM_WRAPPERS = _child('optim_wrapper', MMENGINE_OPTIM_WRAPPERS, 'engine')
+OPTIM_WRAPPER_CONSTRUCTORS = _child('optimizer wrapper constructor',
+                                    MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS, 'engine')
+PARAM_SCHEDULERS = _child('parameter scheduler', MMENGINE_PARAM_SCHEDULERS, 'engine')
+
+DATASETS = _child('dataset', MMENGINE_DATASETS, 'datasets')
+DATA_SAMPLERS = _child('data sampler', MMENGINE_DATA_SAMPLERS, 'datasets')
+TRANSFORMS = _child('transform', MMENGINE_TRANSFORMS, 'datasets')
+
+MODELS = _child('model', MMENGINE_MODELS, 'models')
+MODEL_WRAPPERS = _child('model_wrapper', MMENGINE_MODEL_WRAPPERS, 'models')
+WEIGHT_INITIALIZERS = _child('weight initializer', MMENGINE_WEIGHT_INITIALIZERS, 'models')
+TASK_UTILS = _child('task util', MMENGINE_TASK_UTILS, 'models')
+
+METRICS = _child('metric', MMENGINE_METRICS, 'engine')
+EVALUATOR = _child('evaluator', MMENGINE_EVALUATOR, 'engine')
+VISUALIZERS = _child('visualizer', MMENGINE_VISUALIZERS, 'engine')
+VISBACKENDS = _child('vis_backend', MMENGINE_VISBACKENDS, 'engine')
+
+FUNCTIONS = _child('function', MMENGINE_FUNCTIONS, 'models')

@@ -6,7 +6,6 @@ from mmengine.model import BaseModel
 
 from mmkd_ext.registry import MODELS
 
-from ..feature_taps import FeatureTaps
 from ..losses.at_loss import attention_map
 from .base import (
     FastTeacher,
@@ -15,7 +14,7 @@ from .base import (
     build_frozen_teacher,
     build_model,
 )
-from .plumbing import build_feature_terms, parse_tap_specs, probe
+from .plumbing import build_tapped_terms
 
 __all__ = ['FeatureDistill']
 
@@ -95,17 +94,13 @@ class FeatureDistill(StudentForwardMixin, TeacherEvalMixin, BaseModel):
                                 'FeatureDistill distills mmagic editors such as BaseEditModel')
         self.data_preprocessor = self.student.data_preprocessor
 
-        self._taps: List[Tuple[str, str, str]] = parse_tap_specs(distill_losses)
-        self.student_taps = FeatureTaps(self.student, [t[1] for t in self._taps])
-        self.teacher_taps = FeatureTaps(
-            self.teacher, [t[2] for t in self._taps], stop_after_last=output_loss is None)
-        s_shapes = t_shapes = {}
-        if distill_losses:  # run both generators once on zeros: tapped shapes, paths work
-            shape = tuple(probe_shape)
-            s_shapes, _ = probe(self.student, self.student_taps, shape, self.student.generator)
-            t_shapes, _ = probe(self.teacher, self.teacher_taps, shape, self.teacher.generator)
-        self.connectors, self.distill_losses = build_feature_terms(distill_losses, self._taps,
-                                                                   s_shapes, t_shapes)
+        terms = build_tapped_terms(distill_losses, self.student, self.teacher, probe_shape,
+                                   student_forward=self.student.generator,
+                                   teacher_forward=self.teacher.generator,
+                                   teacher_stop_after_last=output_loss is None)
+        self._taps: List[Tuple[str, str, str]] = terms.specs
+        self.student_taps, self.teacher_taps = terms.student_taps, terms.teacher_taps
+        self.connectors, self.distill_losses = terms.connectors, terms.losses
         self.output_loss = MODELS.build(output_loss) if output_loss is not None else None
         self.fast_teacher.prepare(self.teacher)
         if student_channels_last:

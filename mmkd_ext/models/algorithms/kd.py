@@ -8,7 +8,6 @@ from torch import nn
 
 from mmkd_ext.registry import MODELS
 
-from ..feature_taps import FeatureTaps
 from ..losses.kd_loss import kd_loss
 from .base import (
     FastTeacher,
@@ -18,7 +17,7 @@ from .base import (
     build_model,
 )
 from .kd_students import check_pruning_targets, check_quant_cfg, classifier_of, is_quantized
-from .plumbing import build_feature_terms, parse_tap_specs, probe
+from .plumbing import build_tapped_terms
 
 __all__ = ['LogitKD']
 
@@ -69,7 +68,8 @@ class LogitKD(StudentForwardMixin, TeacherEvalMixin, BaseModel):
         probe_shape (tuple): (C, H, W) of the zero input used at build time to find tapped
             shapes. Only used with ``distill_losses``. Defaults to (3, 32, 32).
         data_preprocessor (dict, optional): Used for the student when its config has none.
-        init_cfg (dict, optional): Initialisation of the student and connectors.
+        init_cfg (dict, optional): Initialisation of the student and of the connectors of
+            the feature terms.
     """
 
     def __init__(self,
@@ -127,16 +127,12 @@ class LogitKD(StudentForwardMixin, TeacherEvalMixin, BaseModel):
         return classifier_of(self.student)
 
     def _build_feature_terms(self, distill_losses: Dict[str, dict], probe_shape) -> None:
-        self._taps = parse_tap_specs(distill_losses)
-        self.student_taps = FeatureTaps(self._student_net(), [t[1] for t in self._taps])
-        self.teacher_taps = FeatureTaps(self.teacher, [t[2] for t in self._taps])
-        s_shapes = t_shapes = {}
-        if self._taps:
-            s_shapes, _ = probe(self.student, self.student_taps, probe_shape,
-                                lambda x: self._student_logits(x, None))
-            t_shapes, _ = probe(self.teacher, self.teacher_taps, probe_shape)
-        self.connectors, self.distill_losses = build_feature_terms(distill_losses, self._taps,
-                                                                   s_shapes, t_shapes)
+        terms = build_tapped_terms(distill_losses, self.student, self.teacher, probe_shape,
+                                   student_net=self._student_net(),
+                                   student_forward=lambda x: self._student_logits(x, None))
+        self._taps = terms.specs
+        self.student_taps, self.teacher_taps = terms.student_taps, terms.teacher_taps
+        self.connectors, self.distill_losses = terms.connectors, terms.losses
 
     def _student_logits(self, inputs: torch.Tensor, data_samples) -> torch.Tensor:
         return self.student(inputs, data_samples, mode='tensor')

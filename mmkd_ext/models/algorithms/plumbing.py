@@ -1,7 +1,7 @@
 """Plumbing that the distillation algorithms share: tap specs, the build-time shape probe,
 connectors, model-wrapper unwrapping and a discriminator's judging mode."""
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import torch
 from mmengine.dist import all_reduce_params, get_world_size
@@ -15,7 +15,8 @@ from ..feature_taps import FeatureTaps
 
 __all__ = [
     'unwrap', 'average_gradients', 'parse_tap_specs', 'probe', 'build_connector',
-    'connector_or_identity', 'build_feature_terms', 'judging'
+    'connector_or_identity', 'build_feature_terms', 'TappedTerms', 'build_tapped_terms',
+    'judging'
 ]
 
 TAP_KEYS = ('student', 'teacher', 'loss', 'connector')
@@ -135,6 +136,59 @@ def build_feature_terms(distill_losses: Dict[str, dict], specs: List[Tuple[str, 
             spec.get('connector'), s_shapes[s_tap], t_shapes[t_tap], f'distill_losses[{name!r}]',
             getattr(losses[name], 'channel_agnostic', False))
     return connectors, losses
+
+
+class TappedTerms(NamedTuple):
+    """What :func:`build_tapped_terms` builds: the ``(name, student tap, teacher tap)``
+    specs, the taps on both sides, and the connectors and losses keyed by term name."""
+    specs: List[Tuple[str, str, str]]
+    student_taps: FeatureTaps
+    teacher_taps: FeatureTaps
+    connectors: nn.ModuleDict
+    losses: nn.ModuleDict
+
+
+def build_tapped_terms(distill_losses: Optional[Dict[str, dict]],
+                       student: nn.Module,
+                       teacher: nn.Module,
+                       probe_shape: Sequence[int],
+                       student_net: Optional[nn.Module] = None,
+                       student_forward: Optional[Callable[[torch.Tensor], Any]] = None,
+                       teacher_forward: Optional[Callable[[torch.Tensor], Any]] = None,
+                       teacher_stop_after_last: bool = False) -> TappedTerms:
+    """The feature terms of a single-teacher algorithm, built in one call.
+
+    Checks the tap specs (:func:`parse_tap_specs`), taps both networks, runs each once on
+    zeros to learn the tapped shapes (:func:`probe`, skipped when there is no term) and
+    builds connectors and losses (:func:`build_feature_terms`).
+
+    Args:
+        distill_losses (dict, optional): ``{name: dict(student=TAP, teacher=TAP, loss=CFG,
+            connector=CFG)}``.
+        student (nn.Module): The student model (its training mode is switched by the probe).
+        teacher (nn.Module): The teacher model; its taps are paths of this model.
+        probe_shape (Sequence[int]): (C, H, W) of the zero probe input.
+        student_net (nn.Module, optional): The part of ``student`` whose paths the student
+            taps name. Defaults to None (``student``).
+        student_forward (Callable, optional): ``x -> output`` of the student probe.
+            Defaults to None (``student(x, mode='tensor')``).
+        teacher_forward (Callable, optional): ``x -> output`` of the teacher probe.
+            Defaults to None (``teacher(x, mode='tensor')``).
+        teacher_stop_after_last (bool): Stop the teacher's forward after its last tap.
+            Defaults to False.
+    """
+    distill_losses = dict(distill_losses or {})
+    specs = parse_tap_specs(distill_losses)
+    student_taps = FeatureTaps(student_net or student, [s for _, s, _ in specs])
+    teacher_taps = FeatureTaps(teacher, [t for _, _, t in specs],
+                               stop_after_last=teacher_stop_after_last)
+    s_shapes = t_shapes = {}
+    if specs:  # run both networks once on zeros: tapped shapes, and the paths work
+        shape = tuple(probe_shape)
+        s_shapes, _ = probe(student, student_taps, shape, student_forward)
+        t_shapes, _ = probe(teacher, teacher_taps, shape, teacher_forward)
+    connectors, losses = build_feature_terms(distill_losses, specs, s_shapes, t_shapes)
+    return TappedTerms(specs, student_taps, teacher_taps, connectors, losses)
 
 
 @contextmanager

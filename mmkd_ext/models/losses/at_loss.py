@@ -1,9 +1,10 @@
 """Attention transfer (Zagoruyko and Komodakis, ICLR 2017, arXiv 1612.03928)."""
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from mmkd_ext.registry import MODELS
+
+from .weighted_loss import WeightedLoss
 
 __all__ = ['attention_map', 'at_loss', 'ATLoss']
 
@@ -42,7 +43,7 @@ def at_loss(student_feat: torch.Tensor, teacher_feat: torch.Tensor) -> torch.Ten
 
 
 @MODELS.register_module()
-class ATLoss(nn.Module):
+class ATLoss(WeightedLoss):
     """Paying More Attention to Attention: Improving the Performance of Convolutional
     Neural Networks via Attention Transfer, ICLR 2017 (arXiv 1612.03928).
 
@@ -65,12 +66,8 @@ class ATLoss(nn.Module):
     channel_agnostic = True
 
     def __init__(self, loss_weight: float = 1.0):
-        super().__init__()
-        self.loss_weight = float(loss_weight)
+        super().__init__(loss_weight)
 
     def forward(self, student_feat: torch.Tensor, teacher_feat: torch.Tensor) -> torch.Tensor:
         """(N, C_s, H, W), (N, C_t, H, W) -> scalar."""
         return self.loss_weight * at_loss(student_feat, teacher_feat)
-
-    def extra_repr(self) -> str:
-        return f'loss_weight={self.loss_weight}'

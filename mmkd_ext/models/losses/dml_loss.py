@@ -4,6 +4,7 @@ import torch
 from mmkd_ext.registry import MODELS
 
 from .kd_loss import KDLoss, kd_loss
+from .weighted_loss import check_same_shape
 
 __all__ = ['dml_loss', 'DMLLoss']
 
@@ -24,10 +25,8 @@ def dml_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
     Returns:
         Tensor: scalar loss.
     """
-    if student_logits.shape != teacher_logits.shape:
-        raise ValueError(f'student logits {tuple(student_logits.shape)} and peer logits '
-                         f'{tuple(teacher_logits.shape)} differ in shape; the networks must '
-                         'predict the same classes')
+    check_same_shape(student_logits, teacher_logits, ('student logits', 'peer logits'),
+                     'the networks must predict the same classes')
     return kd_loss(student_logits, teacher_logits, temperature)
 
 

@@ -1,8 +1,9 @@
 """Factor Transfer's factor loss, the per-teacher term of FEED."""
 import torch
-from torch import nn
 
 from mmkd_ext.registry import MODELS
+
+from .weighted_loss import WeightedLoss, check_choice, check_same_shape
 
 __all__ = ['factor_loss', 'FactorTransferLoss']
 
@@ -28,12 +29,10 @@ def factor_loss(student_feat: torch.Tensor, teacher_feat: torch.Tensor,
     Returns:
         Tensor: scalar loss.
     """
-    if student_feat.shape != teacher_feat.shape:
-        raise ValueError(f'student factor {tuple(student_feat.shape)} and teacher feature '
-                         f'{tuple(teacher_feat.shape)} differ in shape; the translator must '
-                         "map the student feature to the teacher's channels and size")
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f'reduction must be one of {_REDUCTIONS}, got {reduction!r}')
+    check_same_shape(student_feat, teacher_feat, ('student factor', 'teacher feature'),
+                     "the translator must map the student feature to the teacher's channels "
+                     'and size')
+    check_choice(reduction, _REDUCTIONS, 'reduction')
     s = student_feat.flatten(1)
     t = teacher_feat.detach().flatten(1)
     s = s / s.norm(p=2, dim=1, keepdim=True).clamp_min(eps)
@@ -45,7 +44,7 @@ def factor_loss(student_feat: torch.Tensor, teacher_feat: torch.Tensor,
 
 
 @MODELS.register_module()
-class FactorTransferLoss(nn.Module):
+class FactorTransferLoss(WeightedLoss):
     """Paraphrasing Complex Network: Network Compression via Factor Transfer, NeurIPS 2018
     (arXiv 1802.04977); the loss FEED (ECAI 2020, arXiv 1909.10754) applies per teacher.
 
@@ -60,19 +59,21 @@ class FactorTransferLoss(nn.Module):
         reduction (str): ``'sample'`` or ``'element'`` (see :func:`factor_loss`).
             Defaults to ``'sample'``.
         loss_weight (float): Weight of the term (beta). Defaults to 1.0.
+        eps (float): Lower bound of the norms, > 0 (see :func:`factor_loss`).
+            Defaults to 1e-12.
     """
 
-    def __init__(self, reduction: str = 'sample', loss_weight: float = 1.0):
-        super().__init__()
-        if reduction not in _REDUCTIONS:
-            raise ValueError(f'FactorTransferLoss reduction must be one of {_REDUCTIONS}, '
-                             f'got {reduction!r}')
-        self.reduction = reduction
-        self.loss_weight = float(loss_weight)
+    repr_keys = ('reduction', 'eps')
+
+    def __init__(self, reduction: str = 'sample', loss_weight: float = 1.0,
+                 eps: float = 1e-12):
+        super().__init__(loss_weight)
+        self.reduction = check_choice(reduction, _REDUCTIONS, 'FactorTransferLoss reduction')
+        if not eps > 0:
+            raise ValueError(f'FactorTransferLoss eps must be > 0, got {eps!r}')
+        self.eps = float(eps)
 
     def forward(self, student_feat: torch.Tensor, teacher_feat: torch.Tensor) -> torch.Tensor:
         """(N, C, H, W) x 2 -> scalar."""
-        return self.loss_weight * factor_loss(student_feat, teacher_feat, self.reduction)
-
-    def extra_repr(self) -> str:
-        return f'reduction={self.reduction!r}, loss_weight={self.loss_weight}'
+        return self.loss_weight * factor_loss(student_feat, teacher_feat, self.reduction,
+                                              self.eps)

@@ -3,10 +3,10 @@ from typing import Optional
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from mmkd_ext.registry import MODELS
 from .at_loss import check_positions
+from .weighted_loss import WeightedLoss
 
 __all__ = ['spatial_affinity', 'fakd_loss', 'FAKDLoss']
 
@@ -95,7 +95,7 @@ def fakd_loss(student_feat: torch.Tensor,
 
 
 @MODELS.register_module()
-class FAKDLoss(nn.Module):
+class FAKDLoss(WeightedLoss):
     """FAKD: Feature-Affinity Based Knowledge Distillation for Efficient Image
     Super-Resolution, ICIP 2020 (He, Dai, Lu, Jiang, Xia; doi 10.1109/ICIP40778.2020.9190917).
 
@@ -125,12 +125,13 @@ class FAKDLoss(nn.Module):
 
     #: affinities are between positions: a connector is optional (FeatureDistill)
     channel_agnostic = True
+    repr_keys = ('patch_size', 'max_affinity_gib')
 
     def __init__(self,
                  patch_size: Optional[int] = None,
                  max_affinity_gib: Optional[float] = 1.0,
                  loss_weight: float = 1.0):
-        super().__init__()
+        super().__init__(loss_weight)
         if patch_size is not None and (not isinstance(patch_size, int) or patch_size < 1):
             raise ValueError(f'FAKDLoss patch_size must be a positive int or None, '
                              f'got {patch_size!r}')
@@ -138,13 +139,8 @@ class FAKDLoss(nn.Module):
             raise ValueError(f'FAKDLoss max_affinity_gib must be > 0 or None (no limit), '
                              f'got {max_affinity_gib!r}')
         self.patch_size, self.max_affinity_gib = patch_size, max_affinity_gib
-        self.loss_weight = float(loss_weight)
 
     def forward(self, student_feat: torch.Tensor, teacher_feat: torch.Tensor) -> torch.Tensor:
         """(N, C_s, H, W), (N, C_t, H, W) -> scalar."""
         return self.loss_weight * fakd_loss(student_feat, teacher_feat, self.patch_size,
                                             self.max_affinity_gib)
-
-    def extra_repr(self) -> str:
-        return (f'patch_size={self.patch_size}, max_affinity_gib={self.max_affinity_gib}, '
-                f'loss_weight={self.loss_weight}')

@@ -5,9 +5,10 @@ from typing import Sequence
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from mmkd_ext.registry import MODELS
+
+from .weighted_loss import WeightedLoss, check_same_shape
 
 __all__ = ['soft_kl', 'kd_loss', 'ensemble_kd_loss', 'KDLoss']
 
@@ -44,9 +45,7 @@ def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
     Returns:
         Tensor: scalar loss.
     """
-    if student_logits.shape != teacher_logits.shape:
-        raise ValueError(f'student logits {tuple(student_logits.shape)} and teacher logits '
-                         f'{tuple(teacher_logits.shape)} differ in shape')
+    check_same_shape(student_logits, teacher_logits, ('student logits', 'teacher logits'))
     target = F.log_softmax(teacher_logits.detach().float() / temperature, dim=1)
     return soft_kl(student_logits, target, temperature)
 
@@ -73,7 +72,7 @@ def ensemble_kd_loss(student_logits: torch.Tensor, teacher_logits: Sequence[torc
 
 
 @MODELS.register_module()
-class KDLoss(nn.Module):
+class KDLoss(WeightedLoss):
     """Distilling the Knowledge in a Neural Network, NIPS 2014 workshop (arXiv 1503.02531).
 
     ``loss_weight * T^2 KL(softmax(z_t / T) || softmax(z_s / T))``.
@@ -83,17 +82,15 @@ class KDLoss(nn.Module):
         loss_weight (float): Weight of the term. Defaults to 1.0.
     """
 
+    repr_keys = ('temperature', )
+
     def __init__(self, temperature: float = 4.0, loss_weight: float = 1.0):
-        super().__init__()
+        super().__init__(loss_weight)
         if temperature <= 0:
             raise ValueError(f'temperature must be > 0, got {temperature}')
         self.temperature = float(temperature)
-        self.loss_weight = float(loss_weight)
 
     def forward(self, student_logits: torch.Tensor,
                 teacher_logits: torch.Tensor) -> torch.Tensor:
         """(N, num_classes) x 2 -> scalar."""
         return self.loss_weight * kd_loss(student_logits, teacher_logits, self.temperature)
-
-    def extra_repr(self) -> str:
-        return f'temperature={self.temperature}, loss_weight={self.loss_weight}'

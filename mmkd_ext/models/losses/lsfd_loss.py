@@ -3,9 +3,10 @@ from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from mmkd_ext.registry import MODELS
+
+from .weighted_loss import WeightedLoss, check_choice, check_same_shape
 
 __all__ = ['lsfd_loss', 'lsfd_attention', 'local_affinity', 'LSFDLoss', 'DEFAULT_LOCAL_MODE']
 
@@ -105,10 +106,8 @@ def lsfd_loss(student_feat: torch.Tensor,
         tuple: scalar loss and the (N, H, W) attention map (None without attention).
         With ``local_mode='none'`` and ``tau=None`` the loss equals FitNet's exactly.
     """
-    if student_feat.shape != teacher_feat.shape:
-        raise ValueError(f'student feature {tuple(student_feat.shape)} and teacher feature '
-                         f'{tuple(teacher_feat.shape)} differ in shape; map the student '
-                         'feature with a connector (e.g. ConvRegressor)')
+    check_same_shape(student_feat, teacher_feat,
+                     hint='map the student feature with a connector (e.g. ConvRegressor)')
     _check_local_mode(local_mode, kernel_size, 'lsfd_loss')
     if tau is not None and student_feat.shape[-2] * student_feat.shape[-1] == 1:
         raise ValueError('the selective attention weights the H*W positions of a feature map, '
@@ -131,7 +130,7 @@ def lsfd_loss(student_feat: torch.Tensor,
 
 
 @MODELS.register_module()
-class LSFDLoss(nn.Module):
+class LSFDLoss(WeightedLoss):
     """Local-Selective Feature Distillation for Single Image Super-Resolution
     (arXiv 2111.10988).
 
@@ -172,9 +171,8 @@ class LSFDLoss(nn.Module):
                  kernel_size: int = 3,
                  tau: Optional[float] = 1.0,
                  loss_weight: float = 1.0):
-        super().__init__()
-        if distance not in DISTANCES:
-            raise ValueError(f'LSFDLoss distance must be one of {DISTANCES}, got {distance!r}')
+        super().__init__(loss_weight)
+        check_choice(distance, DISTANCES, 'LSFDLoss distance')
         if not isinstance(kernel_size, int) or kernel_size < 1 or kernel_size % 2 == 0:
             raise ValueError(f'LSFDLoss kernel_size must be an odd positive int, '
                              f'got {kernel_size!r}')
@@ -183,7 +181,6 @@ class LSFDLoss(nn.Module):
             raise ValueError(f'LSFDLoss tau must be > 0 or None (no attention), got {tau!r}')
         self.distance, self.local_mode = distance, local_mode
         self.kernel_size, self.tau = kernel_size, tau
-        self.loss_weight = float(loss_weight)
         self.last_attention: Optional[torch.Tensor] = None
 
     def forward(self, student_feat: torch.Tensor, teacher_feat: torch.Tensor) -> torch.Tensor:
@@ -191,8 +188,3 @@ class LSFDLoss(nn.Module):
         loss, self.last_attention = lsfd_loss(student_feat, teacher_feat, self.distance,
                                               self.local_mode, self.kernel_size, self.tau)
         return self.loss_weight * loss
-
-    def extra_repr(self) -> str:
-        return (f'distance={self.distance!r}, local_mode={self.local_mode!r}, '
-                f'kernel_size={self.kernel_size}, tau={self.tau}, '
-                f'loss_weight={self.loss_weight}')

@@ -68,13 +68,15 @@ def test_wrapped_datasets_are_walked():
     assert list(datasets(None)) == []
 
 
-def test_missing_root_of_a_dict_loader_says_how_to_get_it(tmp_path):
+def test_missing_root_of_a_dict_loader_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)  # from the checkout the tool is named as tools/prepare_data.py
     root = str(tmp_path / 'data' / 'sr_demo')
     cfg = sr_config(train_dataloader=loader(sr_dataset(root)))
     problems = missing_data_roots(cfg)
+    # the root is not the checkout's data/: --out puts the set where the config reads it
     assert problems == [f'train_dataloader: data root {root} not found: run '
-                        '`python tools/prepare_data.py sr` (or `python tools/prepare_data.py '
-                        'all`) to build the demo SR data (104 training photos cut into 240x240 '
+                        f'`python tools/prepare_data.py sr --out {tmp_path / "data"}` to build '
+                        'the demo SR data (104 training photos cut into 240x240 '
                         'sub-images and the 14-image bench14 set, LR at x2/x3/x4) from '
                         'Debian/PyPI packages or ../shared.']
 

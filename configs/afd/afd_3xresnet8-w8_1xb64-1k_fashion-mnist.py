@@ -3,7 +3,5 @@
 # term of each network averages its two peers.
 _base_ = './afd_2xresnet8-w8_1xb64-1k_fashion-mnist.py'
 model = dict(nets=[{{_base_.resnet8_w8}}] * 3)
-net_optim = {{_base_.net_optim}}
-adv_optim = {{_base_.adv_optim}}
-disc_optim = {{_base_.disc_optim}}
-optim_wrapper = dict(net2=net_optim, net2_adv=adv_optim, disc2=disc_optim)
+optim_wrapper = dict(
+    net2={{_base_.net_optim}}, net2_adv={{_base_.adv_optim}}, disc2={{_base_.disc_optim}})

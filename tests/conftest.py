@@ -10,6 +10,8 @@ import torch.nn.functional as F
 from torch import nn
 
 import mmkd_ext  # noqa: F401  (the compat layer before any mm* package is used)
+
+# isort: split
 from mmengine.config import Config
 from mmengine.model import BaseModel
 from mmengine.registry import DefaultScope

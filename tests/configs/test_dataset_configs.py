@@ -9,6 +9,8 @@ import os.path as osp
 import pytest
 
 import mmkd_ext  # noqa: F401  (compat shims before mm* packages)
+
+# isort: split
 from mmengine.config import Config
 from mmengine.evaluator import Evaluator
 from mmengine.hooks import Hook

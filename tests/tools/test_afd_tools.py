@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from mmkd_ext.registry import MODELS
-from tests.models._classifiers import tiny_cls_batch, tiny_classifier
+from tests.models._classifiers import tiny_classifier, tiny_cls_batch
 from tests.tools._tiny_cls import cls_config, make_fashion_data
 from tests.tools._tiny_sr import dist_train_two, run_tool_in_process, write_config
 

@@ -5,6 +5,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
 from mmkd_ext.registry import HOOKS
+
 from ..atomic_save import atomic_checkpoint_writes, remove_partial_writes, write_text_atomic
 
 __all__ = ['AtomicCheckpointHook']

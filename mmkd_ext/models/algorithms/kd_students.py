@@ -9,7 +9,6 @@ errors that name the valid choices, and turn a trained student into the deployab
 import copy
 from typing import Dict, Optional, Tuple
 
-import torch
 from torch import nn
 
 __all__ = [

@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from mmkd_ext.registry import MODELS
+
 from .at_loss import check_positions
 from .weighted_loss import WeightedLoss
 

@@ -4,7 +4,7 @@ from mmengine.logging import MessageHub
 
 from mmkd_ext.engine.hooks.feature_similarity_hook import FeatureSimilarityHook, linear_cka
 from mmkd_ext.registry import MODELS
-from tests.models._classifiers import tiny_cls_batch, tiny_classifier
+from tests.models._classifiers import tiny_classifier, tiny_cls_batch
 
 
 def test_linear_cka_golden_values_and_invariances():

@@ -7,8 +7,13 @@ from mmengine import MessageHub
 from mmkd_ext.models.losses import kd_loss
 from mmkd_ext.registry import MODELS
 from tests.models._classifiers import tiny_classifier, tiny_cls_batch
-from tests.models.algorithms._kd_students import (LSQ_QCONFIG, PRUNE_UNITS, kd,
-                                                  prune_student, quant_student)
+from tests.models.algorithms._kd_students import (
+    LSQ_QCONFIG,
+    PRUNE_UNITS,
+    kd,
+    prune_student,
+    quant_student,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mmkd_ext.models.losses import (LSFDLoss, fitnet_loss, local_affinity, lsfd_attention,
-                                    lsfd_loss)
+from mmkd_ext.models.losses import LSFDLoss, fitnet_loss, local_affinity, lsfd_attention, lsfd_loss
 from mmkd_ext.models.losses.lsfd_loss import DEFAULT_LOCAL_MODE, LOCAL_MODES
 from mmkd_ext.registry import MODELS
 

@@ -2,8 +2,12 @@ import numpy as np
 import pytest
 import torch
 
-from mmkd_ext.models.losses.perceptual_style_loss import (PerceptualStyleLoss, content_loss,
-                                                          gram_matrix, style_loss)
+from mmkd_ext.models.losses.perceptual_style_loss import (
+    PerceptualStyleLoss,
+    content_loss,
+    gram_matrix,
+    style_loss,
+)
 from mmkd_ext.registry import MODELS
 
 STYLE = (np.arange(16 * 16 * 3) % 251).astype(np.uint8).reshape(16, 16, 3)

@@ -21,7 +21,13 @@ from ..checkpoint import UnsafeCheckpointError
 from ..engine.diagnostics import config_problems
 from .paths import refuse_protected_outputs
 from .preflight import data_problems
-from .train import build_runner, check_config_path, explained_build_errors, stop_on
+from .train import (
+    build_runner,
+    check_config_path,
+    explained_build_errors,
+    leave_process_group,
+    stop_on,
+)
 
 __all__ = ['merge_args', 'checkpoint_problem', 'KeepMetricsHook', 'run_test']
 
@@ -108,4 +114,5 @@ def run_test(args: argparse.Namespace) -> Optional[dict]:
     if args.out and runner.rank == 0:
         mmengine.dump(keep.metrics, args.out, file_format='json', indent=2)
         runner.logger.info(f'metrics written to {args.out}')
+    leave_process_group()
     return keep.metrics

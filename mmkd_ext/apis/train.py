@@ -178,6 +178,17 @@ def build_runner(cfg: Config):
     return runner
 
 
+def leave_process_group() -> None:
+    """End a distributed run cleanly: every rank waits for the others, then the process
+    group is destroyed. Left to the interpreter's shutdown, gloo's threads can outlive it
+    and abort a rank that has finished (``terminate called without an active exception``).
+    Nothing happens outside a distributed launch."""
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def run_train(args: argparse.Namespace, hooks: Optional[Sequence] = None):
     """Train as ``tools/train.py`` does with ``args`` (see :func:`train_args`), with the
     extra ``hooks`` registered; returns the runner after training.
@@ -213,4 +224,5 @@ def run_train(args: argparse.Namespace, hooks: Optional[Sequence] = None):
     except NonFiniteLossError as error:
         runner.logger.error(str(error))
         sys.exit(f'error: {error}')
+    leave_process_group()
     return runner

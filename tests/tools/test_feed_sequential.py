@@ -3,6 +3,7 @@ import json
 
 import pytest
 import torch
+from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmkd_ext.registry import MODELS
 from tests.models._classifiers import tiny_classifier
@@ -37,10 +38,8 @@ def test_chain_is_extended_generation_after_generation(setup, capsys):
     assert all('accuracy/top1' in row['metrics'] and row['best_score'] is not None
                for row in chain)
     # generation 2's teacher holds generation 1's student
-    gen1 = torch.load(chain[0]['checkpoint'], map_location='cpu',
-                      weights_only=False)['state_dict']
-    gen2 = torch.load(chain[1]['checkpoint'], map_location='cpu',
-                      weights_only=False)['state_dict']
+    gen1 = _load_checkpoint(chain[0]['checkpoint'], map_location='cpu')['state_dict']
+    gen2 = _load_checkpoint(chain[1]['checkpoint'], map_location='cpu')['state_dict']
     for key in ('backbone.conv1.weight', 'head.fc.weight'):
         assert torch.equal(gen2[f'teachers.t.{key}'], gen1[f'student.{key}'])
     table = out[out.rindex('| generation |'):].splitlines()

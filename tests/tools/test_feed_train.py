@@ -7,6 +7,7 @@ import sys
 
 import pytest
 import torch
+from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmkd_ext.registry import MODELS
 from tests.tools._tiny_cls import (
@@ -41,8 +42,7 @@ def test_two_iterations_log_every_term_and_the_accuracy(trained):
 
 def test_checkpoint_holds_the_teachers_as_loaded(trained):
     tmp, _, work_dir = trained
-    state = torch.load(work_dir / 'iter_2.pth', map_location='cpu',
-                       weights_only=False)['state_dict']
+    state = _load_checkpoint(str(work_dir / 'iter_2.pth'), map_location='cpu')['state_dict']
     t1 = torch.load(tmp / 't1.pth', map_location='cpu')['state_dict']
     for key, value in t1.items():
         assert torch.equal(state[f'teachers.t1.{key}'], value), key

@@ -104,9 +104,7 @@ def check_entry(entry: Dict) -> None:
     init_default_scope(cfg.get('default_scope', 'mmkd_ext'))
     model = build_model(cfg.model)
     try:
-        load_teacher_weights(model, entry['checkpoint'], prefix='')
+        load_teacher_weights(model, entry['checkpoint'], prefix='', role='model')
     except ValueError as error:
-        report = str(error).replace('teacher checkpoint', 'checkpoint').replace(
-            'the teacher config', 'the config').replace('not in the teacher', 'not in the model')
         raise ManifestError(f'manifest entry {entry["name"]!r}: config {entry["config"]} and '
-                            f'checkpoint {entry["checkpoint"]} do not match: {report}') from None
+                            f'checkpoint {entry["checkpoint"]} do not match: {error}') from None

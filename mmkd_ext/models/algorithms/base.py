@@ -90,7 +90,7 @@ def resolve_checkpoint(checkpoint: str) -> str:
 
 
 def load_teacher_weights(teacher: nn.Module, checkpoint: str,
-                         prefix: Optional[str] = None) -> None:
+                         prefix: Optional[str] = None, role: str = 'teacher') -> None:
     """Load ``checkpoint`` into ``teacher`` strictly, with errors that say what is wrong.
 
     The checkpoint goes through mmengine's loader, hence through the weights-only
@@ -104,6 +104,8 @@ def load_teacher_weights(teacher: nn.Module, checkpoint: str,
             the working directory is looked up in the package (:func:`resolve_checkpoint`).
         prefix (str, optional): Take only the keys under this prefix (e.g. ``'student.'``
             or ``'architecture.'``). Defaults to None (automatic, see above).
+        role (str): What the network is, in the mismatch report. Defaults to
+            ``'teacher'``.
     """
     checkpoint = resolve_checkpoint(checkpoint)
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
@@ -117,23 +119,23 @@ def load_teacher_weights(teacher: nn.Module, checkpoint: str,
         prefix = 'student.' if any(k.startswith('student.') for k in state) else None
     if prefix:
         state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
-    _check_state(teacher, expected, state, checkpoint)
+    _check_state(teacher, expected, state, checkpoint, role)
     teacher.load_state_dict(state, strict=True)
 
 
 def _check_state(teacher: nn.Module, expected: Dict[str, torch.Tensor],
-                 state: Dict[str, torch.Tensor], checkpoint: str) -> None:
+                 state: Dict[str, torch.Tensor], checkpoint: str, role: str) -> None:
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
     mismatched = [f'{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}'
                   for k, v in expected.items() if k in state and state[k].shape != v.shape]
     if not (missing or unexpected or mismatched):
         return
-    lines = [f'teacher checkpoint {checkpoint!r} does not match the teacher config '
+    lines = [f'{role} checkpoint {checkpoint!r} does not match the {role} config '
              f'({type(teacher).__name__}, {len(expected)} tensors; checkpoint has '
              f'{len(state)}):']
     for title, items in (('size mismatch', mismatched), ('missing in checkpoint', missing),
-                         ('not in the teacher', unexpected)):
+                         (f'not in the {role}', unexpected)):
         if items:
             more = f' ... and {len(items) - 5} more' if len(items) > 5 else ''
             lines.append(f'  {title}: {items[:5]}{more}')

@@ -50,6 +50,14 @@ def test_measures_and_writes_grids(tmp_path, capsys):
         translate(mixer.generator, photo, mixer.s(last)), photo))
     assert 'checkerboard energy, output / input photo (mean over 2 held-out photos' in out
     assert f'; overall {art["overall"]:.2f}' in out
+    # reconstruction: PSNR of every held-out photo against its output at s = photo
+    from mmkd_ext.apis.analysis.sgn_mixing_fidelity import psnr
+    rec = result['reconstruction']
+    assert len(rec['per_photo_db']) == 2
+    assert rec['per_photo_db'][1] == pytest.approx(psnr(
+        translate(mixer.generator, photo, mixer.s({'photo': 1.0})), photo))
+    assert rec['mean_db'] == pytest.approx(sum(rec['per_photo_db']) / 2)
+    assert f'reconstruction at s = photo: PSNR {rec["mean_db"]:.2f} dB' in out
 
 
 def _args(tmp_path, *extra):
@@ -98,3 +106,57 @@ def test_refuses_to_overwrite_the_shipped_results_without_force(tmp_path):
         run_tool_in_process('analysis/sgn_mixing_fidelity.py', 'cfg.py', 'ckpt.pth', '--out',
                             shipped)
     assert {n: os.path.getmtime(osp.join(shipped, n)) for n in os.listdir(shipped)} == before
+
+
+def test_psnr_golden_values():
+    import numpy as np
+
+    from mmkd_ext.apis.analysis.sgn_mixing_fidelity import psnr
+    a = np.zeros((4, 4, 3), np.uint8)
+    b = a.copy()
+    b[0, 0, 0] = 255  # one of 48 values off by 255: MSE 255^2 / 48
+    assert psnr(a, b) == pytest.approx(10 * np.log10(48))
+    assert psnr(a, a) == float('inf')
+    with pytest.raises(ValueError, match='different shapes'):
+        psnr(a, a[:2])
+
+
+def _fake_result(tmp_path, name, rho, pure, rec, checker, step=0.25):
+    views = {str(k): dict(spearman=dict(photo=r, vangogh=r), pure_mix=dict(
+        photo=dict(mean=p), vangogh=dict(mean=p))) for k, (r, p) in enumerate(zip(rho, pure))}
+    path = tmp_path / f'{name}.json'
+    path.write_text(json.dumps(dict(
+        checkpoint=f'{name}.pth', domains=['photo', 'vangogh'], step=step, seeds=[0, 1],
+        size=128, per_seed=views, reconstruction=dict(mean_db=rec),
+        artifacts=dict(overall=checker))))
+    return str(path)
+
+
+def test_combine_gives_mean_and_std_over_generators(tmp_path, capsys):
+    a = _fake_result(tmp_path, 'a', rho=[0.5, 0.7], pure=[0.8, 1.0], rec=24.0, checker=1.0)
+    b = _fake_result(tmp_path, 'b', rho=[0.9, 0.9], pure=[0.6, 0.6], rec=26.0, checker=3.0)
+    out = tmp_path / 'combined.json'
+    assert run_tool_in_process('analysis/sgn_mixing_fidelity.py', '--combine', a, b,
+                               '--combine-out', str(out)) == 0
+    figures = json.loads(out.read_text())['figures']
+    # each generator: the mean over its classifiers, then mean +- std over the generators
+    assert figures['rho/vangogh']['per_run'] == pytest.approx([0.6, 0.9])
+    assert figures['rho/vangogh']['mean'] == pytest.approx(0.75)
+    assert figures['rho/vangogh']['std'] == pytest.approx(0.15)
+    assert figures['pure/photo']['per_run'] == pytest.approx([0.9, 0.6])
+    assert figures['reconstruction_db']['mean'] == pytest.approx(25.0)
+    assert figures['checkerboard']['std'] == pytest.approx(1.0)
+    assert '| reconstruction_db | 25.000 +- 1.000 | 24.000 / 26.000 |' in capsys.readouterr().out
+
+
+def test_combine_refuses_runs_measured_differently(tmp_path):
+    a = _fake_result(tmp_path, 'a', rho=[0.5], pure=[0.8], rec=24.0, checker=1.0)
+    b = _fake_result(tmp_path, 'b', rho=[0.9], pure=[0.6], rec=26.0, checker=3.0, step=0.5)
+    with pytest.raises(ValueError, match='step=0.5.*not comparable'):
+        run_tool_in_process('analysis/sgn_mixing_fidelity.py', '--combine', a, b)
+
+
+def test_needs_a_checkpoint_or_combine(capsys):
+    with pytest.raises(SystemExit):
+        run_tool_in_process('analysis/sgn_mixing_fidelity.py')
+    assert 'give a config and a checkpoint, or --combine' in capsys.readouterr().err

@@ -11,19 +11,27 @@ which this tool does not overwrite without ``--force``)::
         configs/sgn/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo.py \\
         work_dirs/sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo/iter_2000.pth \\
         --out work_dirs/sgn_fidelity
+
+Several generators (one JSON of the above each), mean +- std of every figure::
+
+    python tools/analysis/sgn_mixing_fidelity.py --combine a.json b.json c.json \\
+        --combine-out work_dirs/sgn_fidelity/combined.json
 """
 import argparse
 import sys
 from typing import Optional, Sequence
 
-from mmkd_ext.apis.analysis.sgn_mixing_fidelity import run_mixing_fidelity
+from mmkd_ext.apis.analysis.sgn_mixing_fidelity import run_combine, run_mixing_fidelity
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Mixing fidelity of a trained SGN, seen by a '
                                      'domain classifier trained on real crops.')
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
+    parser.add_argument('config', nargs='?')
+    parser.add_argument('checkpoint', nargs='?')
+    parser.add_argument('--combine', nargs='+', metavar='JSON',
+                        help='instead of measuring: mean +- std over these runs\' JSONs')
+    parser.add_argument('--combine-out', help='with --combine: write the table as JSON')
     parser.add_argument('--data', default='data/translation', help='one folder per domain, '
                         'plus <source>_test with the held-out source images')
     parser.add_argument('--size', type=int, default=128, help='shorter side of every image')
@@ -41,11 +49,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--name', default='sgn_cpu', help='prefix of the files written')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
                         help='one classifier per seed; the table gives mean +- std')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not args.combine and not (args.config and args.checkpoint):
+        parser.error('give a config and a checkpoint, or --combine JSON [JSON ...]')
+    return args
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    return run_mixing_fidelity(parse_args(argv))
+    args = parse_args(argv)
+    if args.combine:
+        return run_combine(args.combine, args.combine_out)
+    return run_mixing_fidelity(args)
 
 
 if __name__ == '__main__':

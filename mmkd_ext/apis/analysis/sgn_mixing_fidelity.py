@@ -16,6 +16,12 @@
 4. Artefacts: for each held-out photo under each mix of the mix grid, the checkerboard
    energy of the output over that of the photo (:func:`.artifacts.checkerboard_ratio`,
    periods 2 and 4); the mean per grid column and overall.
+5. Reconstruction: the PSNR (RGB, 8 bit, whole central square) of each held-out photo's
+   output at the pure source mix (``s = photo``) against the photo itself.
+
+Several generators (e.g. the seeds of one config) are compared by
+:func:`combine_fidelity` (``--combine`` of the tool): mean +- std over the generators of
+each figure, each generator's figure being the mean over its classifiers.
 
 The JSON is written as soon as the classifiers have scored the translations and again after
 the pictures, so a late failure loses nothing measured. The SGN run's time per iteration
@@ -54,7 +60,8 @@ from ..sgn_mix import (
 from .artifacts import checkerboard_ratio
 
 __all__ = ['run_mixing_fidelity', 'DomainClassifier', 'train_classifier', 'domain_probs',
-           'simplex_grid', 'spearman', 'time_per_iter', 'classifier_view', 'grid_artifacts']
+           'simplex_grid', 'spearman', 'time_per_iter', 'classifier_view', 'grid_artifacts',
+           'psnr', 'reconstruction', 'combine_fidelity', 'summary']
 
 IMG_EXT = ('.png', '.jpg', '.jpeg', '.webp', '.bmp')
 
@@ -202,6 +209,62 @@ def grid_artifacts(generator: nn.Module, photos: Sequence[np.ndarray],
                 overall=float(np.mean([r for c in columns for r in c['per_photo']])))
 
 
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """PSNR in dB of two uint8 images of the same shape (peak 255, all channels)."""
+    if a.shape != b.shape:
+        raise ValueError(f'images of different shapes: {a.shape} and {b.shape}')
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return float('inf') if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
+
+
+def reconstruction(generator: nn.Module, photos: Sequence[np.ndarray],
+                   s_source: torch.Tensor) -> dict:
+    """PSNR of every photo's central square against its translation at the pure source
+    mix; the mean and the per-photo values."""
+    values = [psnr(translate(generator, img, s_source), img)
+              for img in map(center_square, photos)]
+    return dict(measure='PSNR (dB, RGB, 8 bit) of G(x, s = source) against x',
+                mean_db=float(np.mean(values)), per_photo_db=values)
+
+
+def summary(result: dict) -> Dict[str, float]:
+    """One generator's figures, each the mean over its classifiers: ``rho/<d>``,
+    ``pure/<d>`` (p of the own domain at the pure mix), ``reconstruction_db`` and
+    ``checkerboard`` (the overall ratio)."""
+    views = list(result['per_seed'].values())
+    out = {}
+    for d in result['domains']:
+        out[f'rho/{d}'] = float(np.mean([v['spearman'][d] for v in views]))
+        out[f'pure/{d}'] = float(np.mean([v['pure_mix'][d]['mean'] for v in views]))
+    if 'reconstruction' in result:
+        out['reconstruction_db'] = result['reconstruction']['mean_db']
+    out['checkerboard'] = result['artifacts']['overall']
+    return out
+
+
+def combine_fidelity(paths: Sequence[str]) -> dict:
+    """Mean +- std over generators (one JSON of this tool each) of every figure of
+    :func:`summary`; the generators must share domains, grid step and classifier seeds."""
+    results = []
+    for path in paths:
+        with open(path) as f:
+            results.append(json.load(f))
+    keys = ('domains', 'step', 'seeds', 'size')
+    for path, r in zip(paths[1:], results[1:]):
+        for k in keys:
+            if r.get(k) != results[0].get(k):
+                raise ValueError(f'{path} was measured with {k}={r.get(k)!r}, {paths[0]} with '
+                                 f'{results[0].get(k)!r}: the runs are not comparable')
+    per_run = [summary(r) for r in results]
+    figures = {}
+    for k in per_run[0]:
+        values = [s[k] for s in per_run if k in s]
+        figures[k] = dict(mean=float(np.mean(values)), std=float(np.std(values)),
+                          per_run=values)
+    return dict(runs=[dict(json=p, checkpoint=r['checkpoint']) for p, r in zip(paths, results)],
+                domains=results[0]['domains'], figures=figures)
+
+
 def mean_std(values: Sequence[float]) -> str:
     return f'{np.mean(values):.3f} +- {np.std(values):.3f}'
 
@@ -237,6 +300,7 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
                for s, on_grid in mixes for i, img in enumerate(held_photos)]
     artifacts = grid_artifacts(mixer.generator, held_photos,
                                [mixer.s(m) for m in default_mixes(names)], names)
+    recon = reconstruction(mixer.generator, held_photos, mixer.s({source: 1.0}))
 
     views = {}
     progress = Progress(len(args.seeds), 'classifiers')
@@ -266,7 +330,7 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
         classifier=dict(iters=iters,
                         train_images={d: len(p) for d, p in zip(domains, train_pools)},
                         heldout_images={d: len(h) for d, h in zip(domains, held)}),
-        per_seed=views, artifacts=artifacts, grids=None, seconds=round(time.time() - start, 1))
+        per_seed=views, artifacts=artifacts, reconstruction=recon, grids=None, seconds=round(time.time() - start, 1))
     if args.train_work_dir:
         result['train_time_per_iter'] = timing
     if notes:
@@ -288,6 +352,23 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
     result['seconds'] = round(time.time() - start, 1)
     save()
     _print_table(args, result, views, domains, held, pairs, stem)
+    return 0
+
+
+def run_combine(paths: Sequence[str], out: Optional[str] = None) -> int:
+    """Print (and write to ``out`` as JSON) :func:`combine_fidelity` of ``paths``."""
+    combined = combine_fidelity(paths)
+    print(f'{len(paths)} generators: mean +- std (per generator)')
+    print('| figure | mean +- std | per generator |')
+    print('|---|---|---|')
+    for k, v in combined['figures'].items():
+        print(f'| {k} | {v["mean"]:.3f} +- {v["std"]:.3f} | '
+              + ' / '.join(f'{x:.3f}' for x in v['per_run']) + ' |')
+    if out:
+        os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
+        with open(out, 'w') as f:
+            json.dump(combined, f, indent=1)
+        print(f'wrote {out}')
     return 0
 
 
@@ -335,6 +416,9 @@ def _print_table(args, result, views, domains, held, pairs, stem) -> None:
           'photos; above 1: more than the photo): ' + ', '.join(
               f'{c["mix"]} {c["mean"]:.2f}' for c in art['columns']) +
           f'; overall {art["overall"]:.2f}')
+    rec = result['reconstruction']
+    print(f'reconstruction at s = {result["domains"][0]}: PSNR {rec["mean_db"]:.2f} dB (mean '
+          f'over {len(rec["per_photo_db"])} held-out photos; min {min(rec["per_photo_db"]):.2f})')
     t = result.get('train_time_per_iter')
     if t:
         print(f'SGN training: {t["median_s"]:.3f} s/iter median, {t["mean_s"]:.3f} mean '

@@ -295,12 +295,19 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
         ext = np.zeros(len(names), np.float32)
         ext[col[d]] = 1.5
         mixes.append((ext, False))
-    outputs = [dict(photo=i, s=s.tolist(), grid=on_grid,
-                    img=translate(mixer.generator, center_square(img), torch.from_numpy(s)))
-               for s, on_grid in mixes for i, img in enumerate(held_photos)]
+    translating = Progress(1, 'translation passes', transient=True)
+    translating.start_run('translations', len(mixes))
+    outputs = []
+    for done, (s, on_grid) in enumerate(mixes, 1):
+        outputs += [dict(photo=i, s=s.tolist(), grid=on_grid,
+                         img=translate(mixer.generator, center_square(img), torch.from_numpy(s)))
+                    for i, img in enumerate(held_photos)]
+        translating.update('translations', done)
     artifacts = grid_artifacts(mixer.generator, held_photos,
                                [mixer.s(m) for m in default_mixes(names)], names)
     recon = reconstruction(mixer.generator, held_photos, mixer.s({source: 1.0}))
+    translating.finish_run('translations')
+    translating.close()
 
     views = {}
     progress = Progress(len(args.seeds), 'classifiers')

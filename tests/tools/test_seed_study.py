@@ -98,3 +98,49 @@ def test_trains_from_the_working_directory_and_reports_failed_runs(tmp_path, mon
     progress = json.loads((tmp_path / 'study' / 'tiny' / 'seed0' / 'progress.json').read_text())
     assert progress == dict(iter=2, max_iters=2)
     assert list(json.loads((tmp_path / 'study.json').read_text())) == ['tiny']
+
+
+def test_variants_train_each_config_once_per_variant(tmp_path, monkeypatch, capsys):
+    """``--variant NAME OPT ...``: every (config, variant, seed) trains once with the
+    study's options and then the variant's, in ``<config>/<NAME>/seed<s>``; rows are
+    ``<config>@<NAME>``; a rerun trains nothing again."""
+    from mmkd_ext.apis.analysis import seed_study
+    calls = []
+
+    def fake_train(config, work_dir, options, label, progress, env, finish):
+        calls.append((osp.basename(config), osp.relpath(work_dir, tmp_path), options))
+        os.makedirs(work_dir, exist_ok=True)
+        return 1.0
+
+    def fake_metrics(work_dir):
+        weight = float(work_dir.split(os.sep)[-2][1:])  # the variant's folder: w<weight>
+        return {'PSNR': 27.0 + weight}
+
+    monkeypatch.setattr(seed_study, 'train_in_subprocess', fake_train)
+    monkeypatch.setattr(seed_study, 'last_val_metrics', fake_metrics)
+    argv = ['configs/x/a_cfg.py', '--seeds', '0', '1', '--work-dir', str(tmp_path),
+            '--cfg-options', 'train_cfg.max_iters=10',
+            '--variant', 'w0.5', 'model.w=0.5', '--variant', 'w2', 'model.w=2', 'model.t=x']
+    results = run_tool_in_process('analysis/seed_study.py', *argv)
+    assert sorted(calls) == sorted(
+        ('a_cfg.py', osp.join('a_cfg', v, f'seed{s}'),
+         [f'randomness.seed={s}', 'train_cfg.max_iters=10', *opts])
+        for s in (0, 1) for v, opts in (('w0.5', ['model.w=0.5']),
+                                        ('w2', ['model.w=2', 'model.t=x'])))
+    assert set(results) == {'a_cfg@w0.5', 'a_cfg@w2'}
+    assert results['a_cfg@w2'][1]['PSNR'] == 29.0
+    assert '| a_cfg@w0.5 | 2 | 27.5000 +- 0.0000 |' in capsys.readouterr().out
+    calls.clear()
+    assert run_tool_in_process('analysis/seed_study.py', *argv) == results and calls == []
+
+
+@pytest.mark.parametrize('variant, message', [
+    (['w1', 'model.w=1', '--variant', 'w1', 'model.w=2'], "variant name 'w1'"),
+    (['model.w=1'], "variant name 'model.w=1'"),
+    (['w1', 'loss_weight'], "options must be key=value, got \\['loss_weight'\\]"),
+])
+def test_bad_variants_are_refused_before_training(variant, message, capsys):
+    with pytest.raises(SystemExit):
+        run_tool_in_process('analysis/seed_study.py', 'c.py', '--variant', *variant)
+    import re
+    assert re.search(message, capsys.readouterr().err)

@@ -7,10 +7,18 @@ Each (config, seed) trains once with ``tools/train.py`` in ``WORK_DIR/<config>/s
 (its full log: ``train.out``), from the current directory; re-running skips finished runs
 and resumes interrupted ones. The terminal shows the progress, then the table (mean and
 std over the seeds of every metric any config logs): ``mmkd_ext/apis/analysis/seed_study.py``.
+
+A sweep (e.g. a loss weight on seed 0): ``--variant NAME OPT [OPT ...]``, repeated, trains
+every config once per variant (its options added to ``--cfg-options``), in
+``WORK_DIR/<config>/<NAME>/seed<s>``; the rows are ``<config>@<NAME>``::
+
+    python tools/analysis/seed_study.py CONFIG --seeds 0 --work-dir work_dirs/sweep \
+        --variant w0.3 model.distill_losses.body.loss.loss_weight=0.3 \
+        --variant w3 model.distill_losses.body.loss.loss_weight=3
 """
 import argparse
 
-from mmkd_ext.apis.analysis.seed_study import run_seed_study
+from mmkd_ext.apis.analysis.seed_study import parse_variants, run_seed_study
 
 
 def parse_args(argv=None):
@@ -20,12 +28,18 @@ def parse_args(argv=None):
     parser.add_argument('--work-dir', default='work_dirs/study')
     parser.add_argument('--jobs', type=int, default=1)
     parser.add_argument('--cfg-options', nargs='+', default=[])
+    parser.add_argument('--variant', nargs='+', action='append', metavar='NAME_OR_OPT',
+                        help='NAME key=value ...: train every config once per variant')
     parser.add_argument('--out', default=None, help='write the per-run metrics as JSON')
     parser.add_argument('--force', action='store_true',
                         help='write --out even where it is a shipped or git-tracked file')
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f'--jobs must be >= 1, got {args.jobs}')
+    try:
+        parse_variants(args.variant)
+    except ValueError as error:
+        parser.error(str(error))
     return args
 
 

@@ -15,6 +15,11 @@ metric any run logged, in the order they were first seen: configs that log diffe
 metrics (FEED with one teacher logs ``teacher/accuracy/top1``, with three
 ``teacher/t100/accuracy/top1``; AFD with three networks adds ``net2/...`` and more CKA
 pairs) share one table, a metric a config does not log shows ``-``.
+
+A sweep: ``variants`` (``--variant NAME OPT [OPT ...]``) trains every config once per
+variant, each a named set of ``--cfg-options`` added to the study's own (e.g. a loss
+weight, or a tap), in ``WORK_DIR/<config>/<variant>/seed<s>``; the table's rows are
+``<config>@<variant>``.
 """
 import argparse
 import json
@@ -23,7 +28,7 @@ import os.path as osp
 import statistics
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..caps import cap_seeds
 from ..paths import refuse_protected_outputs
@@ -31,7 +36,10 @@ from ..progress import Progress
 from ..run_logs import last_val_metrics
 from ..runs import train_in_subprocess
 
-__all__ = ['run_seed_study', 'train_one', 'metric_columns', 'table']
+__all__ = ['run_seed_study', 'train_one', 'metric_columns', 'table', 'parse_variants']
+
+#: A sweep point: its name (None: the config as it is) and its cfg options.
+Variant = Tuple[Optional[str], List[str]]
 
 #: Not a metric: the training time the study adds to each run's metrics.
 SECONDS = 'seconds'
@@ -41,18 +49,42 @@ def run_name(config: str) -> str:
     return osp.splitext(osp.basename(config))[0]
 
 
+def parse_variants(specs: Optional[Sequence[Sequence[str]]]) -> List[Variant]:
+    """``[[NAME, OPT, ...], ...]`` -> ``[(NAME, [OPT, ...]), ...]``; ``[(None, [])]`` (the
+    config as it is) when there are none. A name is a folder name, given once; an option
+    is ``key=value``."""
+    if not specs:
+        return [(None, [])]
+    variants, seen = [], set()
+    for spec in specs:
+        name, options = spec[0], list(spec[1:])
+        if not name or name in seen or os.sep in name or name.startswith('.') or '=' in name:
+            raise ValueError(f'variant name {name!r}: give each variant a new, plain name '
+                             '(a folder name without "=") before its options')
+        bad = [o for o in options if '=' not in o]
+        if bad:
+            raise ValueError(f'variant {name!r}: options must be key=value, got {bad}')
+        seen.add(name)
+        variants.append((name, options))
+    return variants
+
+
 def train_one(config: str, seed: int, args: argparse.Namespace,
-              progress: Optional[Progress] = None) -> Tuple[str, int, Optional[dict]]:
-    """Train one seed of ``config`` (unless done); its name, seed and last metrics (None
-    when the training failed: its ``train.out`` says why)."""
-    name = run_name(config)
+              progress: Optional[Progress] = None,
+              variant: Variant = (None, [])) -> Tuple[str, int, Optional[dict]]:
+    """Train one seed of ``config`` (unless done), with a variant's options; its row name,
+    seed and last metrics (None when the training failed: its ``train.out`` says why)."""
+    vname, voptions = variant
+    name = run_name(config) + (f'@{vname}' if vname else '')
     label = f'{name} seed {seed}'
-    work_dir = osp.join(args.work_dir, name, f'seed{seed}')
+    work_dir = osp.join(args.work_dir, run_name(config), *([vname] if vname else []),
+                        f'seed{seed}')
     done = osp.join(work_dir, 'metrics.json')
     if not osp.exists(done):
         env = {'OMP_NUM_THREADS': '1'} if args.jobs > 1 else None
         seconds = train_in_subprocess(config, work_dir,
-                                      [f'randomness.seed={seed}', *args.cfg_options],
+                                      [f'randomness.seed={seed}', *args.cfg_options,
+                                       *voptions],
                                       label, progress, env, finish=False)
         metrics = last_val_metrics(work_dir) if seconds is not None else None
         if seconds is None:
@@ -115,16 +147,18 @@ def run_seed_study(args: argparse.Namespace) -> Dict[str, Dict[int, dict]]:
     if args.out:
         refuse_protected_outputs([args.out], getattr(args, 'force', False))
     seeds = cap_seeds(args.seeds)
-    jobs = [(c, s) for s in seeds for c in args.configs]
+    variants = parse_variants(getattr(args, 'variant', None))
+    jobs = [(c, s, v) for s in seeds for c in args.configs for v in variants]
     progress = Progress(len(jobs), 'runs')
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda job: train_one(*job, args, progress), jobs))
+        results = list(pool.map(lambda job: train_one(job[0], job[1], args, progress, job[2]),
+                                jobs))
 
     by_config: Dict[str, Dict[int, dict]] = {}
     for name, seed, metrics in results:
         if metrics is not None:
             by_config.setdefault(name, {})[seed] = metrics
-    failed = [f'{osp.join(args.work_dir, name, f"seed{seed}", "train.out")}'
+    failed = [osp.join(args.work_dir, *name.split('@', 1), f'seed{seed}', 'train.out')
               for name, seed, metrics in results if metrics is None]
     progress.close(f'work dirs under {args.work_dir}')
     if by_config:

@@ -337,7 +337,8 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
         classifier=dict(iters=iters,
                         train_images={d: len(p) for d, p in zip(domains, train_pools)},
                         heldout_images={d: len(h) for d, h in zip(domains, held)}),
-        per_seed=views, artifacts=artifacts, reconstruction=recon, grids=None, seconds=round(time.time() - start, 1))
+        per_seed=views, artifacts=artifacts, reconstruction=recon, grids=None,
+        seconds=round(time.time() - start, 1))
     if args.train_work_dir:
         result['train_time_per_iter'] = timing
     if notes:

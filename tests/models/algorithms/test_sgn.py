@@ -194,6 +194,10 @@ def test_generator_losses_are_the_s_weighted_batch_means_of_the_terms():
 @pytest.mark.parametrize('name, generator, iters', [
     ('sgn-vangogh+ukiyoe_resnet-c16b6_1xb4-8k_translation-demo.py',
      dict(base_channels=16, num_blocks=6, gate_reduction=4, init='default'), 8000),
+    # the CPU-scale setting: a layer norm and resize + convolution upsampling
+    ('sgn-vangogh+ukiyoe_resnet-c16b6-ln-resize_1xb4-8k_translation-demo.py',
+     dict(base_channels=16, num_blocks=6, gate_reduction=4, init='default', norm='GroupNorm',
+          upsample='ResizeConv'), 8000),
     # the README's 2k results were measured with the earlier choices, kept in its config
     ('sgn-vangogh+ukiyoe_resnet-c16b4_1xb4-2k_translation-demo.py',
      dict(base_channels=16, num_blocks=4, gate_reduction=1, init='normal'), 2000),
@@ -208,6 +212,16 @@ def test_demo_configs_generator_and_schedule(name, generator, iters):
     cfg = Config.fromfile(osp.join(root, name))
     gen = MODELS.build(dict(cfg.model.generator, num_terms=3))
     assert gen.init == generator['init']
+    norms = {type(m).__name__ for m in gen.modules() if 'Norm' in type(m).__name__}
+    assert norms == {generator.get('norm', 'InstanceNorm2d')}
+    if generator.get('norm') == 'GroupNorm':
+        assert all(m.num_groups == 1 for m in gen.modules() if isinstance(m, torch.nn.GroupNorm))
+    ups = [type(m).__name__ for m in gen.body.model if type(m).__name__ in
+           ('ResizeConv', 'ConvModule') and getattr(m, 'conv', None) is not None
+           and isinstance(m.conv, torch.nn.ConvTranspose2d)]
+    assert (len(ups) == 2) == ('upsample' not in generator)  # the transposed convolutions
+    if 'upsample' in generator:
+        assert sum(type(m).__name__ == 'ResizeConv' for m in gen.body.model) == 2
     assert len(gen.body.model) == 6 + generator['num_blocks']
     c = 4 * generator['base_channels']
     assert gen.gates['2'].fc1.out_features == c // generator['gate_reduction']

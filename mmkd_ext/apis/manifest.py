@@ -3,8 +3,12 @@
 A manifest is a JSON list of entries ``{"name", "config", "checkpoint", <metric>}``: the
 plain host config (a student extracted with ``tools/model_converters/extract_student.py``,
 or a teacher), its checkpoint, and the figure ``tools/test.py`` reproduces on them
-(``bench14_psnr_y`` for super-resolution, ``top1`` for classification). Paths are relative
-to the project root (the checkout, or ``mmkd_ext/.mim`` in a wheel).
+(``bench14_psnr_y`` for super-resolution, ``top1`` for classification). An SGN entry holds
+the training config, the generator alone (``extract_student.py CKPT OUT --prefix
+generator.``) and
+``reconstruction_psnr``, the held-out photos' PSNR at the pure source mix that
+``tools/analysis/sgn_mixing_fidelity.py`` reproduces. Paths are relative to the project
+root (the checkout, or ``mmkd_ext/.mim`` in a wheel).
 """
 import json
 import os.path as osp
@@ -16,7 +20,8 @@ from .paths import project_root
 __all__ = ['ManifestError', 'load_manifest', 'check_entry', 'METRIC_KEYS', 'SR_NAMES']
 
 #: The metric an entry may carry, and the test metric it is compared with.
-METRIC_KEYS = {'bench14_psnr_y': 'PSNR', 'top1': 'accuracy/top1'}
+METRIC_KEYS = {'bench14_psnr_y': 'PSNR', 'top1': 'accuracy/top1',
+               'reconstruction_psnr': 'reconstruction.mean_db'}
 #: Names of super-resolution study rows (``lsfd-<variant>`` too).
 SR_NAMES = ('alone', 'output-kd', 'fitnet', 'at', 'fakd', 'lsfd')
 _SR_NAME = re.compile(r'^(alone|output-kd|fitnet|at|fakd|lsfd)(-[a-z0-9-]+)?$')
@@ -101,6 +106,15 @@ def check_entry(entry: Dict) -> None:
 
     from mmkd_ext.models.algorithms.base import build_model, load_teacher_weights
     cfg = Config.fromfile(entry['config'])
+    if cfg.model.get('type') == 'SGN':  # a generator-only checkpoint: what SGNMixer loads
+        from .sgn_mix import SGNMixer
+        try:
+            SGNMixer(cfg, entry['checkpoint'])
+        except ValueError as error:
+            raise ManifestError(f'manifest entry {entry["name"]!r}: config {entry["config"]} '
+                                f'and checkpoint {entry["checkpoint"]} do not match: '
+                                f'{error}') from None
+        return
     init_default_scope(cfg.get('default_scope', 'mmkd_ext'))
     model = build_model(cfg.model)
     try:
@@ -108,3 +122,4 @@ def check_entry(entry: Dict) -> None:
     except ValueError as error:
         raise ManifestError(f'manifest entry {entry["name"]!r}: config {entry["config"]} and '
                             f'checkpoint {entry["checkpoint"]} do not match: {error}') from None
+

@@ -58,3 +58,21 @@ def test_invalid_json(tmp_path):
     path.write_text('[{"name": ')
     with pytest.raises(ManifestError, match='not valid JSON'):
         load_manifest(str(path))
+
+
+def test_sgn_entry_holds_the_generator_alone(tmp_path):
+    """An SGN entry: the training config and the generator extracted from a training
+    checkpoint (``extract_student.py --prefix generator.``); another config's generator is
+    refused with the mismatch."""
+    from mmkd_ext.apis.extract_student import extract_student
+    from tests.models._sgn import write_tiny_run
+    config, ckpt = write_tiny_run(tmp_path)
+    gen = str(tmp_path / 'generator.pth')
+    extract_student(ckpt, gen, prefix='generator.')
+    sgn = [dict(name='sgn', config=config, checkpoint=gen, reconstruction_psnr=25.0)]
+    (entry_, ) = load_manifest(write(tmp_path, sgn), root=REPO)
+    check_entry(entry_)
+    other = tmp_path / 'other.py'
+    other.write_text(f"_base_ = ['{config}']\nmodel = dict(generator=dict(base_channels=8))\n")
+    with pytest.raises(ManifestError, match=r"(?s)'sgn'.*do not match.*generator of this"):
+        check_entry(dict(entry_, config=str(other)))

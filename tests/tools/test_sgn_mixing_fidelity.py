@@ -160,3 +160,21 @@ def test_needs_a_checkpoint_or_combine(capsys):
     with pytest.raises(SystemExit):
         run_tool_in_process('analysis/sgn_mixing_fidelity.py')
     assert 'give a config and a checkpoint, or --combine' in capsys.readouterr().err
+
+
+def test_classifier_cache_reuses_the_same_classifiers(tmp_path, monkeypatch):
+    """With ``--classifier-cache`` a second run trains nothing and measures the same."""
+    from mmkd_ext.apis.analysis import sgn_mixing_fidelity
+    cache = tmp_path / 'cache'
+    args = _args(tmp_path, '--classifier-cache', str(cache))
+    run_tool_in_process('analysis/sgn_mixing_fidelity.py', *args)
+    first = json.loads((tmp_path / 'out' / 'sgn_cpu_mixing_fidelity.json').read_text())
+    assert len(list(cache.glob('classifier_seed0_*.pth'))) == 1
+
+    def no_training(*a, **k):
+        raise AssertionError('trained again')
+
+    monkeypatch.setattr(sgn_mixing_fidelity, 'train_classifier', no_training)
+    run_tool_in_process('analysis/sgn_mixing_fidelity.py', *args)
+    second = json.loads((tmp_path / 'out' / 'sgn_cpu_mixing_fidelity.json').read_text())
+    assert second['per_seed']['0']['records'] == first['per_seed']['0']['records']

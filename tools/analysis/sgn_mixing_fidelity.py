@@ -29,6 +29,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                                      'domain classifier trained on real crops.')
     parser.add_argument('config', nargs='?')
     parser.add_argument('checkpoint', nargs='?')
+    parser.add_argument('--classifier-cache', metavar='DIR',
+                        help='keep the trained classifiers here and reuse them (several '
+                        'generators judged by the same classifiers)')
     parser.add_argument('--combine', nargs='+', metavar='JSON',
                         help='instead of measuring: mean +- std over these runs\' JSONs')
     parser.add_argument('--combine-out', help='with --combine: write the table as JSON')

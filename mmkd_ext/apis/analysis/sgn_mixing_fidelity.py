@@ -23,6 +23,10 @@ Several generators (e.g. the seeds of one config) are compared by
 :func:`combine_fidelity` (``--combine`` of the tool): mean +- std over the generators of
 each figure, each generator's figure being the mean over its classifiers.
 
+``--classifier-cache DIR`` keeps each trained classifier under a digest of what its training
+read, so that several generators (e.g. the seeds of one config) are judged by the same
+classifiers without training them again.
+
 The JSON is written as soon as the classifiers have scored the translations and again after
 the pictures, so a late failure loses nothing measured. The SGN run's time per iteration
 (``--train-work-dir``) is optional: a run that logged no ``time`` (fewer iterations than
@@ -265,6 +269,20 @@ def combine_fidelity(paths: Sequence[str]) -> dict:
                 domains=results[0]['domains'], figures=figures)
 
 
+def classifier_key(args: argparse.Namespace, seed: int, iters: int,
+                   pools: List[List[np.ndarray]]) -> str:
+    """A name for a trained classifier: a digest of everything its training reads (the
+    seed, iterations, crop, image size, held-out count and the training images)."""
+    import hashlib
+    digest = hashlib.sha1(json.dumps(dict(
+        seed=seed, iters=iters, crop=args.crop, size=args.size,
+        holdout=args.holdout_paintings)).encode())
+    for pool in pools:
+        for img in pool:
+            digest.update(np.ascontiguousarray(img).tobytes())
+    return f'classifier_seed{seed}_{digest.hexdigest()[:16]}'
+
+
 def mean_std(values: Sequence[float]) -> str:
     return f'{np.mean(values):.3f} +- {np.std(values):.3f}'
 
@@ -311,12 +329,24 @@ def run_mixing_fidelity(args: argparse.Namespace) -> int:
 
     views = {}
     progress = Progress(len(args.seeds), 'classifiers')
+    cache = getattr(args, 'classifier_cache', None)
     for seed in args.seeds:
         torch.manual_seed(seed)
         label = f'classifier seed {seed}'
         progress.start_run(label, iters)
-        net = train_classifier(train_pools, args.crop, iters, np.random.default_rng(seed),
-                               lambda i, n: progress.update(label, i, n))
+        path = (osp.join(cache, classifier_key(args, seed, iters, train_pools) + '.pth')
+                if cache else None)
+        if path and osp.isfile(path):
+            net = DomainClassifier(len(train_pools))
+            net.load_state_dict(torch.load(path, map_location='cpu', weights_only=True))
+            net.eval()
+        else:
+            net = train_classifier(train_pools, args.crop, iters, np.random.default_rng(seed),
+                                   lambda i, n: progress.update(label, i, n))
+            if path:
+                os.makedirs(cache, exist_ok=True)
+                torch.save(net.state_dict(), path + '.tmp')
+                os.replace(path + '.tmp', path)
         views[seed] = classifier_view(net, args.crop, domains, held, outputs, col)
         progress.finish_run(label, note='held-out accuracy ' + ', '.join(
             f'{d} {a:.2f}' for d, a in views[seed]['heldout_accuracy'].items()))

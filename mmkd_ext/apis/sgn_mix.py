@@ -17,7 +17,7 @@ from mmkd_ext.models.losses.perceptual_style_loss import read_rgb_image
 from mmkd_ext.registry import MODELS
 
 __all__ = ['parse_mix', 'default_mixes', 'mix_label', 'read_image', 'center_square',
-           'translate', 'tile_grid', 'mix_grid', 'SGNMixer']
+           'translate', 'tile_grid', 'mix_grid', 'simplex_sweep', 'SGNMixer']
 
 MixType = Union[str, Mapping[str, float], Sequence[float], torch.Tensor]
 
@@ -168,6 +168,29 @@ def mix_grid(generator: nn.Module, images: Sequence[np.ndarray], syms: Sequence[
     return tile_grid(rows, [['input']] + [mix_label(s, names) for s in syms])
 
 
+def simplex_sweep(generator: nn.Module, image: np.ndarray, step: float = 0.25) -> np.ndarray:
+    """A three-term model's simplex for one image: row ``r`` gives the second term the
+    weight ``r * step``, column ``c`` the third term ``c * step``, the first term the rest
+    (top left: the first term alone; top right: the third; bottom left: the second); cells
+    outside the simplex are white. RGB uint8 out."""
+    if generator.num_terms != 3:
+        raise ValueError(f'a simplex sweep needs a model of 3 terms, this one has '
+                         f'{generator.num_terms}')
+    steps = round(1 / step)
+    if steps < 1 or abs(steps * step - 1) > 1e-6:
+        raise ValueError(f'step must divide 1 (e.g. 0.25), got {step}')
+    img = center_square(image)
+    rows = []
+    for r in range(steps + 1):
+        row = []
+        for c in range(steps + 1):
+            s = torch.tensor([steps - r - c, r, c], dtype=torch.float32) / steps
+            row.append(translate(generator, img, s) if r + c <= steps
+                       else np.full_like(img, 255))
+        rows.append(row)
+    return tile_grid(rows)
+
+
 class SGNMixer:
     """A trained SGN's generator, ready to translate images into mixes.
 
@@ -238,3 +261,8 @@ class SGNMixer:
         syms = [self.s(m, allow_extrapolation) for m in (mixes or default_mixes(self.names))]
         return mix_grid(self.generator, [read_image(i, size) for i in images], syms,
                         self.names)
+
+    def sweep(self, image: Union[str, np.ndarray], step: float = 0.25,
+              size: Optional[int] = 128) -> np.ndarray:
+        """:func:`simplex_sweep` of one image (a model of three terms)."""
+        return simplex_sweep(self.generator, read_image(image, size), step)

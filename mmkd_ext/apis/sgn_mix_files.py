@@ -22,7 +22,9 @@ def _write(path: str, rgb) -> str:
 
 def write_mixes(args: argparse.Namespace) -> int:
     """Translate ``args.images`` with one mix (``args.mix``: one file per image, named
-    after the mix) or into a grid (``args.grid``: one file); print the files written.
+    after the mix), into a grid (``args.grid``: one file) or, for a model of three terms,
+    the first image over the simplex (``args.sweep``, grid step ``args.step``); print the
+    files written.
 
     Returns:
         int: 0, or 2 after printing ``sgn_mix: error: ...`` for a bad mix, image or
@@ -30,8 +32,10 @@ def write_mixes(args: argparse.Namespace) -> int:
         before any work unless ``args.force``.
     """
     from .sgn_mix import SGNMixer
-    if args.grid:
-        grid_out = args.out or f'{osp.splitext(args.images[0])[0]}_sgn_grid.png'
+    sweep = getattr(args, 'sweep', False)
+    if args.grid or sweep:
+        kind = 'grid' if args.grid else 'sweep'
+        grid_out = args.out or f'{osp.splitext(args.images[0])[0]}_sgn_{kind}.png'
         refuse_protected_outputs([grid_out], getattr(args, 'force', False), 'sgn_mix')
     try:
         mixer = SGNMixer(args.config, args.checkpoint, device=args.device)
@@ -40,6 +44,9 @@ def write_mixes(args: argparse.Namespace) -> int:
             mixes = [m for m in (args.mixes or '').split(';') if m.strip()] or None
             grid = mixer.grid(args.images, mixes, args.allow_extrapolation, args.size or 256)
             written.append(_write(grid_out, grid))
+        elif sweep:
+            written.append(_write(grid_out, mixer.sweep(args.images[0], args.step,
+                                                        args.size or 128)))
         else:
             s = mixer.s(args.mix, args.allow_extrapolation)
             tag = '_'.join(f'{n}{float(v):g}' for n, v in zip(mixer.names, s) if v != 0)

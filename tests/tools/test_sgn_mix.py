@@ -66,3 +66,32 @@ def test_needs_one_of_mix_and_grid(run):
         sgn_mix(config, ckpt, image)
     with pytest.raises(SystemExit):
         sgn_mix(config, ckpt, image, '--mix', 'photo=1', '--grid')
+    with pytest.raises(SystemExit):
+        sgn_mix(config, ckpt, image, '--grid', '--sweep')
+    with pytest.raises(SystemExit):
+        sgn_mix(config, ckpt, image, image, '--sweep')
+
+
+def test_simplex_sweep(run, tmp_path, capsys):
+    """``--sweep``: (steps + 1) x (steps + 1) cells; cell (r, c) is G(x, s) with
+    s = (1 - r/k - c/k, r/k, c/k); the cells outside the simplex are white."""
+    from mmkd_ext.apis.sgn_mix import SGNMixer, center_square, read_image, translate
+    config, ckpt, image = run
+    out = str(tmp_path / 'sweep.png')
+    assert sgn_mix(config, ckpt, image, '--sweep', '--step', '0.5', '--size', '16',
+                   '--out', out) == 0
+    sweep = cv2.imread(out)[..., ::-1]
+    assert sweep.shape == (3 * 16 + 2 * 4, 3 * 16 + 2 * 4, 3)
+    mixer = SGNMixer(config, ckpt)
+    img = center_square(read_image(image, 16))
+
+    def cell(r, c):
+        return sweep[r * 20:r * 20 + 16, c * 20:c * 20 + 16]
+
+    np.testing.assert_array_equal(cell(1, 1), translate(mixer.generator, img,
+                                                        torch.tensor([0.0, 0.5, 0.5])))
+    np.testing.assert_array_equal(cell(0, 2), translate(mixer.generator, img,
+                                                        torch.tensor([0.0, 0.0, 1.0])))
+    assert (cell(2, 2) == 255).all() and (cell(1, 2) == 255).all()
+    with pytest.raises(ValueError, match='step must divide 1'):
+        mixer.sweep(image, step=0.3)

@@ -58,7 +58,7 @@ from ..sgn_mix import (
     mix_grid,
     mix_label,
     read_image,
-    tile_grid,
+    simplex_sweep,
     translate,
 )
 from .artifacts import checkerboard_ratio
@@ -417,17 +417,8 @@ def _pictures(args, mixer, held_photos, names, stem):
         [mixer.s(m) for m in default_mixes(names)], names))
     sweep_bytes = None
     if len(names) == 3:  # rows: the second term's weight, columns: the third's
-        steps = round(1 / args.step)
-        rows = []
-        for r in range(steps + 1):
-            row = []
-            for c in range(steps + 1):
-                s = torch.tensor([steps - r - c, r, c], dtype=torch.float32) / steps
-                row.append(translate(mixer.generator, center_square(held_photos[0]), s)
-                           if r + c <= steps else None)
-            blank = np.full_like(row[0], 255)
-            rows.append([t if t is not None else blank for t in row])
-        sweep_bytes = save_png(f'{stem}_simplex_sweep.png', tile_grid(rows))
+        sweep_bytes = save_png(f'{stem}_simplex_sweep.png', simplex_sweep(
+            mixer.generator, held_photos[0], args.step))
     return grid_bytes, sweep_bytes
 
 

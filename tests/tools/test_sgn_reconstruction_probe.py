@@ -25,14 +25,15 @@ def test_curve_per_quarter_and_reproducible(tmp_path, capsys):
     assert _probe(tmp_path, '--out', str(out)) == 0
     result = json.loads(out.read_text())
     assert [p['iter'] for p in result['curve']] == [2, 4, 6, 8]
-    assert all(np.isfinite(p['heldout_psnr_db']) and p['loss'] > 0 for p in result['curve'])
+    assert all(np.isfinite(p['heldout_psnr_db']) and p['loss'] > 0
+               and p['checkerboard_ratio'] > 0 for p in result['curve'])
     assert result['heldout_photos'] == 2
     text = capsys.readouterr().out
     assert f'after 8 iterations: {result["curve"][-1]["heldout_psnr_db"]:.2f} dB' in text
     # the same seed trains the same generator; config overrides reach it
     assert _probe(tmp_path, '--out', str(out)) == 0
     def measured(curve):
-        return [(p['loss'], p['heldout_psnr_db']) for p in curve]
+        return [(p['loss'], p['heldout_psnr_db'], p['checkerboard_ratio']) for p in curve]
 
     assert measured(json.loads(out.read_text())['curve']) == measured(result['curve'])
     assert _probe(tmp_path, '--out', str(out), '--cfg-options',
@@ -67,6 +68,9 @@ def test_heldout_psnr_golden():
 
     photo = np.full((8, 8, 3), 100, np.uint8)
     assert heldout_psnr(Mixer(Shift(0.0)), [photo]) == float('inf')
+    textured = np.random.default_rng(0).integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    value, ratio = heldout_psnr(Mixer(Shift(0.0)), [textured], checkerboard=True)
+    assert value == float('inf') and ratio == pytest.approx(1.0)  # the photo itself
     # +10 / 127.5 in [-1, 1] is +10 grey levels: MSE 100
     assert heldout_psnr(Mixer(Shift(10 / 127.5)), [photo, photo]) == pytest.approx(
         10 * np.log10(255 ** 2 / 100), abs=1e-3)

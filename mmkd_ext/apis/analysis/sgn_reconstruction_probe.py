@@ -4,18 +4,19 @@
 The generator of a config, with random weights, trains on the reconstruction term alone at
 the pure source mix (``s`` one-hot on the source domain): ``loss_weight * |G(x, s) - x|`` on
 random ``crop`` x ``crop`` crops of the training photos (batch 4, Adam with betas
-(0.5, 0.999), constant learning rate), and after every quarter of ``iters`` its PSNR on the
-held-out photos (central squares, as :mod:`.sgn_mixing_fidelity` measures reconstruction)
-is printed. No discriminator, no other term: the PSNR it reaches is what the generator's
-architecture allows in that many steps, an upper bound for the full SGN training, where
-the reconstruction term weighs only the source entry of each sample's ``s``.
+(0.5, 0.999), constant learning rate). After every quarter of ``iters`` it prints the PSNR
+on the held-out photos (central squares, as :mod:`.sgn_mixing_fidelity` measures
+reconstruction) and the checkerboard energy of those outputs over that of the photos. No
+discriminator, no other term: the PSNR it reaches is what the generator's architecture
+allows in that many steps, an upper bound for the full SGN training, where the
+reconstruction term weighs only the source entry of each sample's ``s``.
 """
 import argparse
 import json
 import os
 import os.path as osp
 import time
-from typing import List
+from typing import List, Tuple, Union
 
 import numpy as np
 import torch
@@ -24,21 +25,26 @@ from mmengine.config import Config
 from ..caps import cap_iterations
 from ..progress import Progress
 from ..sgn_mix import SGNMixer, center_square, translate
+from .artifacts import checkerboard_ratio
 from .sgn_mixing_fidelity import load_folder, psnr, random_crop
 
 __all__ = ['run_reconstruction_probe', 'heldout_psnr']
 
 
-def heldout_psnr(mixer: SGNMixer, photos: List[np.ndarray]) -> float:
+def heldout_psnr(mixer: SGNMixer, photos: List[np.ndarray],
+                 checkerboard: bool = False) -> Union[float, Tuple[float, float]]:
     """Mean PSNR (dB) of the photos' central squares against their translation at the pure
-    source mix."""
+    source mix; with ``checkerboard``, also the mean checkerboard-energy ratio of those
+    translations over their photos (:func:`.artifacts.checkerboard_ratio`)."""
     s = mixer.s({mixer.source_domain: 1.0})
     was_training = mixer.generator.training
     mixer.generator.eval()
-    value = float(np.mean([psnr(translate(mixer.generator, img, s), img)
-                           for img in map(center_square, photos)]))
+    pairs = [(translate(mixer.generator, img, s), img) for img in map(center_square, photos)]
     mixer.generator.train(was_training)
-    return value
+    value = float(np.mean([psnr(out, img) for out, img in pairs]))
+    if not checkerboard:
+        return value
+    return value, float(np.mean([checkerboard_ratio(out, img) for out, img in pairs]))
 
 
 def run_reconstruction_probe(args: argparse.Namespace) -> dict:
@@ -73,17 +79,19 @@ def run_reconstruction_probe(args: argparse.Namespace) -> dict:
         optim.step()
         progress.update('reconstruction', it)
         if it in checkpoints:
-            curve.append(dict(iter=it, loss=loss.item(), heldout_psnr_db=heldout_psnr(
-                mixer, held), seconds=round(time.time() - start, 1)))
-            print(f'iter {it}: loss {curve[-1]["loss"]:.4f}, held-out PSNR '
-                  f'{curve[-1]["heldout_psnr_db"]:.2f} dB', flush=True)
+            value, ratio = heldout_psnr(mixer, held, checkerboard=True)
+            curve.append(dict(iter=it, loss=loss.item(), heldout_psnr_db=value,
+                              checkerboard_ratio=ratio, seconds=round(time.time() - start, 1)))
+            print(f'iter {it}: loss {curve[-1]["loss"]:.4f}, held-out PSNR {value:.2f} dB, '
+                  f'checkerboard energy / photo {ratio:.2f}', flush=True)
     progress.finish_run('reconstruction')
     progress.close()
     result = dict(config=args.config, cfg_options=args.cfg_options or {}, iters=iters,
                   lr=args.lr, crop=args.crop, seed=args.seed, heldout_photos=len(held),
                   generator=str(cfg.model.generator), curve=curve)
     print(f'held-out PSNR at s = {source} after {iters} iterations: '
-          f'{curve[-1]["heldout_psnr_db"]:.2f} dB')
+          f'{curve[-1]["heldout_psnr_db"]:.2f} dB, checkerboard energy / photo '
+          f'{curve[-1]["checkerboard_ratio"]:.2f}')
     if args.out:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         with open(args.out, 'w') as f:

@@ -42,6 +42,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         '(default: as read for --mix, 256 for --grid, 128 for --sweep)')
     parser.add_argument('--out', help='output file (--grid) or folder (--mix); default: '
                         'next to the input, named after the mix')
+    parser.add_argument('--palette', action='store_true',
+                        help='--grid/--sweep: a 256-colour PNG (about a third of the size)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--force', action='store_true',
                         help='write even where an output is a shipped or git-tracked file')
@@ -52,6 +54,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         parser.error('--sweep translates one image')
     if not 0 < args.step <= 1:
         parser.error(f'--step must be in (0, 1], got {args.step}')
+    if args.palette and not (args.grid or args.sweep):
+        parser.error('--palette goes with --grid or --sweep')
     if args.mixes and not args.grid:
         parser.error('--mixes goes with --grid')
     if args.size is not None and args.size < 4:

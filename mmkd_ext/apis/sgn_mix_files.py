@@ -9,12 +9,20 @@ from typing import List
 from ..checkpoint import UnsafeCheckpointError
 from .paths import refuse_protected_outputs
 
-__all__ = ['write_mixes']
+__all__ = ['write_mixes', 'write_image']
 
 
-def _write(path: str, rgb) -> str:
-    import cv2
+def write_image(path: str, rgb, palette: bool = False) -> str:
+    """Write an RGB uint8 image (folders made as needed); ``palette``: a 256-colour PNG
+    (a grid small enough for a README). Returns ``path``."""
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    if palette:
+        from PIL import Image
+        if not path.lower().endswith('.png'):
+            raise ValueError(f'a palette image is a PNG, not {path!r}')
+        Image.fromarray(rgb).quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
+        return path
+    import cv2
     if not cv2.imwrite(path, rgb[..., ::-1]):
         raise ValueError(f'cannot write {path!r} (unknown image extension?)')
     return path
@@ -43,10 +51,11 @@ def write_mixes(args: argparse.Namespace) -> int:
         if args.grid:
             mixes = [m for m in (args.mixes or '').split(';') if m.strip()] or None
             grid = mixer.grid(args.images, mixes, args.allow_extrapolation, args.size or 256)
-            written.append(_write(grid_out, grid))
+            written.append(write_image(grid_out, grid, getattr(args, 'palette', False)))
         elif sweep:
-            written.append(_write(grid_out, mixer.sweep(args.images[0], args.step,
-                                                        args.size or 128)))
+            written.append(write_image(grid_out, mixer.sweep(args.images[0], args.step,
+                                                             args.size or 128),
+                                       getattr(args, 'palette', False)))
         else:
             s = mixer.s(args.mix, args.allow_extrapolation)
             tag = '_'.join(f'{n}{float(v):g}' for n, v in zip(mixer.names, s) if v != 0)
@@ -55,7 +64,7 @@ def write_mixes(args: argparse.Namespace) -> int:
                        for image in args.images]
             refuse_protected_outputs(outputs, getattr(args, 'force', False), 'sgn_mix')
             for image, path in zip(args.images, outputs):
-                written.append(_write(path, mixer.mix(image, s, args.allow_extrapolation,
+                written.append(write_image(path, mixer.mix(image, s, args.allow_extrapolation,
                                                       args.size)))
     except (ValueError, FileNotFoundError, TypeError, KeyError, UnsafeCheckpointError) as error:
         print(f'sgn_mix: error: {error}', file=sys.stderr)

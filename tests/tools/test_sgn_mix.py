@@ -95,3 +95,19 @@ def test_simplex_sweep(run, tmp_path, capsys):
     assert (cell(2, 2) == 255).all() and (cell(1, 2) == 255).all()
     with pytest.raises(ValueError, match='step must divide 1'):
         mixer.sweep(image, step=0.3)
+
+
+def test_palette_grid_is_smaller_and_close(run, tmp_path):
+    """``--palette``: the same grid as a 256-colour PNG."""
+    from PIL import Image
+    config, ckpt, image = run
+    full, small = str(tmp_path / 'full.png'), str(tmp_path / 'small.png')
+    assert sgn_mix(config, ckpt, image, '--grid', '--size', '16', '--out', full) == 0
+    assert sgn_mix(config, ckpt, image, '--grid', '--size', '16', '--out', small,
+                   '--palette') == 0
+    assert Image.open(small).mode == 'P'
+    a = np.asarray(Image.open(full).convert('RGB'), np.float64)
+    b = np.asarray(Image.open(small).convert('RGB'), np.float64)
+    assert a.shape == b.shape and np.abs(a - b).mean() < 8
+    with pytest.raises(SystemExit):
+        sgn_mix(config, ckpt, image, '--mix', 'photo=1', '--palette')

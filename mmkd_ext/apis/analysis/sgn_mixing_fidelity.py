@@ -61,6 +61,7 @@ from ..sgn_mix import (
     simplex_sweep,
     translate,
 )
+from ..sgn_mix_files import write_image
 from .artifacts import checkerboard_ratio
 
 __all__ = ['run_mixing_fidelity', 'DomainClassifier', 'train_classifier', 'domain_probs',
@@ -166,9 +167,7 @@ def time_per_iter(work_dir: str) -> Optional[Dict[str, float]]:
 
 def save_png(path: str, rgb: np.ndarray) -> int:
     """A 256-colour palette PNG (small enough for a README); returns its size in bytes."""
-    from PIL import Image
-    Image.fromarray(rgb).quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
-    return os.path.getsize(path)
+    return os.path.getsize(write_image(path, rgb, palette=True))
 
 
 def classifier_view(net: nn.Module, crop: int, domains: List[str], held: List[list],

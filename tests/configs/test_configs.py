@@ -25,9 +25,10 @@ CLS_DISTILL = re.compile(
 CLS_SINGLE = re.compile(rf'^{CLS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 # online methods (AFD, DML) have no teacher: the networks trained together, `2xresnet32`
 ONLINE = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
-# translation (SGN): method-term+term_generator, `sgn-vangogh+style_resnet-c64b9_...`
-TRANSLATION = re.compile(
-    r'^[a-z0-9]+(-[a-z0-9]+(\+[a-z0-9]+)*)?_[a-z]+-c\d+b\d+_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+# translation (SGN): method-term+term_generator, `sgn-vangogh+style_resnet-c64b9_...`; the
+# generator may carry tags of non-default choices, `resnet-c16b6-ln-resize`
+TRANSLATION = re.compile(r'^[a-z0-9]+(-[a-z0-9]+(\+[a-z0-9]+)*)?_[a-z]+-c\d+b\d+(-[a-z0-9]+)*'
+                         r'_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 # a compressed or regularised student (KD orthogonality): the model, then what was done to
 # it, `resnet8-l1prune50`, `resnet8-lsq8bit`, `resnet8-w8-ls01`, alone or after a teacher
 CLS_COMPRESSED = rf'{CLS}(-[a-z0-9]+)+'

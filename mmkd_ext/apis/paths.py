@@ -6,7 +6,7 @@ import subprocess
 import sys
 from typing import Iterable, List, Optional
 
-__all__ = ['PACKAGE_DIR', 'SHIPPED_FOLDERS', 'project_root', 'protected_output',
+__all__ = ['write_json', 'PACKAGE_DIR', 'SHIPPED_FOLDERS', 'project_root', 'protected_output',
            'refuse_protected_outputs']
 
 PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -63,3 +63,13 @@ def refuse_protected_outputs(paths: Iterable[str], force: bool = False,
         sys.exit('\n'.join(f'{prefix}: refusing to write {p}' for p in problems) +
                  f'\n{prefix}: write to a work directory (e.g. work_dirs/...) instead, or '
                  'pass --force to overwrite')
+
+
+def write_json(path: str, obj, **kwargs) -> str:
+    """``json.dump(obj)`` to ``path`` (its folder made as needed; ``kwargs`` go to
+    ``json.dump``); returns ``path``."""
+    import json
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(obj, f, **kwargs)
+    return path

@@ -24,7 +24,6 @@ fake-quantized, a pruning student with its channels removed. Reported per config
 import argparse
 import contextlib
 import itertools
-import json
 import os
 import os.path as osp
 import statistics
@@ -35,7 +34,7 @@ import numpy as np
 import torch
 
 from ..caps import cap_seeds
-from ..paths import refuse_protected_outputs
+from ..paths import refuse_protected_outputs, write_json
 from ..progress import Progress, ProgressHook
 from ..train import parse_cfg_options, run_train, train_args
 
@@ -198,8 +197,6 @@ def run_kd_variance(args: argparse.Namespace) -> Dict[str, Dict[str, float]]:
     progress.close(f'work dirs under {args.work_dir}')
     print('\n' + table(results))
     if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(results, f, indent=1)
+        write_json(args.out, results, indent=1)
         print(f'every number: {args.out}')
     return results

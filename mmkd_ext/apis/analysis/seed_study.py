@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..caps import cap_seeds
-from ..paths import refuse_protected_outputs
+from ..paths import refuse_protected_outputs, write_json
 from ..progress import Progress
 from ..run_logs import last_val_metrics
 from ..runs import train_in_subprocess
@@ -164,9 +164,7 @@ def run_seed_study(args: argparse.Namespace) -> Dict[str, Dict[int, dict]]:
     if by_config:
         print('\n' + table(by_config), flush=True)
     if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(by_config, f, indent=1)
+        write_json(args.out, by_config, indent=1)
         print(f'per-run metrics: {args.out}')
     if failed:
         sys.exit(f'error: {len(failed)} run(s) failed; their logs: {", ".join(failed)}')

@@ -49,7 +49,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..caps import cap_iterations
-from ..paths import refuse_protected_outputs
+from ..paths import refuse_protected_outputs, write_json
 from ..progress import Progress
 from ..sgn_mix import (
     SGNMixer,
@@ -402,9 +402,7 @@ def run_combine(paths: Sequence[str], out: Optional[str] = None) -> int:
         print(f'| {k} | {v["mean"]:.3f} +- {v["std"]:.3f} | '
               + ' / '.join(f'{x:.3f}' for x in v['per_run']) + ' |')
     if out:
-        os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-        with open(out, 'w') as f:
-            json.dump(combined, f, indent=1)
+        write_json(out, combined, indent=1)
         print(f'wrote {out}')
     return 0
 

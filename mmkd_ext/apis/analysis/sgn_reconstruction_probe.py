@@ -12,8 +12,6 @@ allows in that many steps, an upper bound for the full SGN training, where the
 reconstruction term weighs only the source entry of each sample's ``s``.
 """
 import argparse
-import json
-import os
 import os.path as osp
 import time
 from typing import List, Tuple, Union
@@ -23,6 +21,7 @@ import torch
 from mmengine.config import Config
 
 from ..caps import cap_iterations
+from ..paths import write_json
 from ..progress import Progress
 from ..sgn_mix import SGNMixer, center_square, translate
 from .artifacts import checkerboard_ratio
@@ -93,8 +92,6 @@ def run_reconstruction_probe(args: argparse.Namespace) -> dict:
           f'{curve[-1]["heldout_psnr_db"]:.2f} dB, checkerboard energy / photo '
           f'{curve[-1]["checkerboard_ratio"]:.2f}')
     if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(result, f, indent=1)
+        write_json(args.out, result, indent=1)
         print(f'wrote {args.out}')
     return result

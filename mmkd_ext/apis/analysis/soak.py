@@ -28,7 +28,7 @@ from mmengine.runner import Runner
 
 from ...engine.diagnostics import config_problems
 from ..caps import cap_iterations
-from ..paths import refuse_protected_outputs
+from ..paths import refuse_protected_outputs, write_json
 from ..preflight import data_problems
 from ..progress import Progress, ProgressHook
 from ..train import stop_on
@@ -168,8 +168,6 @@ def run_soak(args: argparse.Namespace) -> dict:
     summary = dict(config=args.config, iters=iters, every=args.every,
                    seconds=round(time.time() - start), **summarise(samples, warmup))
     print(json.dumps(summary, indent=2, allow_nan=False))
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    with open(out, 'w') as f:
-        json.dump(dict(summary=summary, samples=samples), f, allow_nan=False)
+    write_json(out, dict(summary=summary, samples=samples), allow_nan=False)
     print(f'samples: {out}')
     return summary

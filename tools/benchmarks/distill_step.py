@@ -5,7 +5,7 @@ is measured: ``mmkd_ext/benchmarks/distill_step.py``.
 
     python tools/benchmarks/distill_step.py [--teacher 256 32] [--student 64 16]
         [--scale 4] [--batch 4] [--lr-size 48] [--steps 20] [--warmup 2]
-        [--loss-sizes 24 48 96 192] [--loss-only] [--formats]
+        [--loss-sizes 24 48 96 192] [--loss-only] [--formats] [--skip lsfd-fast]
 """
 import argparse
 
@@ -27,6 +27,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='feature sizes for the LSFD loss cost (linear in H*W)')
     parser.add_argument('--loss-only', action='store_true',
                         help='measure only the LSFD loss cost at --loss-sizes')
+    parser.add_argument('--skip', nargs='+', default=[], choices=['lsfd-auto', 'lsfd-fast'],
+                        help='variants not to time (lsfd-fast: bf16 autocast, slow where the '
+                        'CPU has no bf16 hardware)')
     parser.add_argument('--formats', action='store_true',
                         help='measure only contiguous vs channels-last (teacher forward, '
                         'student step)')

@@ -106,17 +106,19 @@ class Reference(torch.nn.Module):
 
 
 def saved_bytes(step) -> int:
-    """Bytes of the tensors autograd saves for backward during ``step()``."""
-    total = 0
+    """Bytes of memory autograd keeps for backward during ``step()``: each storage the saved
+    tensors live in, counted once (a tensor saved by several operations, or views of one
+    tensor, keep one buffer alive, not several)."""
+    storages = {}
 
     def pack(tensor):
-        nonlocal total
-        total += tensor.numel() * tensor.element_size()
+        storage = tensor.untyped_storage()
+        storages[storage.data_ptr()] = storage.nbytes()
         return tensor
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         step()
-    return total
+    return sum(storages.values())
 
 
 def attention_cost(channels: int, sizes, repeats: int = 10):

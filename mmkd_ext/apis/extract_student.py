@@ -46,12 +46,13 @@ def extract(state_dict: Dict[str, torch.Tensor], prefix: str) -> 'OrderedDict[st
 def extract_student(checkpoint: str, out: str, prefix: str = 'student.',
                     force: bool = False) -> None:
     """Write the entries of ``checkpoint`` under ``prefix`` to ``out`` and print what was
-    kept and dropped; a missing, truncated or foreign checkpoint stops with ``error: ...``,
+    kept and dropped (``prefix=''`` keeps every weight: a plain model's checkpoint without
+    its optimizer, schedulers and message hub); a missing, truncated or foreign checkpoint stops with ``error: ...``,
     and so does an ``out`` that is shipped with the package or tracked by git, unless
     ``force``.
     """
     from mmengine.runner.checkpoint import _load_checkpoint
-    prefix = prefix if prefix.endswith('.') else prefix + '.'
+    prefix = prefix if not prefix or prefix.endswith('.') else prefix + '.'
     refuse_protected_outputs([out], force)
     problem = checkpoint_problem(checkpoint)
     stop_on([problem] if problem else [])

@@ -95,3 +95,16 @@ def test_unknown_prefix_lists_the_prefixes(algorithm_ckpt, tmp_path):
     assert "'nets.1.'" in message
     assert 'connectors., student., teacher.' in message
     assert not (tmp_path / 'x.pth').exists()
+
+
+def test_empty_prefix_keeps_every_weight_and_drops_the_training_state(algorithm_ckpt,
+                                                                      tmp_path):
+    """A model trained alone (e.g. a teacher) is shipped without its optimizer state."""
+    out = str(tmp_path / 'plain.pth')
+    run_tool_in_process(EXTRACT, algorithm_ckpt['path'], out, '--prefix', '')
+    ckpt = torch.load(out, map_location='cpu', weights_only=True)
+    source = torch.load(algorithm_ckpt['path'], map_location='cpu', weights_only=True)
+    assert set(ckpt) == {'meta', 'state_dict'} and ckpt['meta']['prefix'] == ''
+    assert list(ckpt['state_dict']) == list(source['state_dict'])
+    for key, value in source['state_dict'].items():
+        assert torch.equal(ckpt['state_dict'][key], value), key

@@ -2,6 +2,7 @@
 
     python tools/model_converters/extract_student.py work_dirs/fitnet/iter_300000.pth student.pth
     python tools/model_converters/extract_student.py afd.pth net1.pth --net 1
+    python tools/model_converters/extract_student.py work_dirs/edsr/iter_20000.pth edsr.pth --prefix ''
 
 Keeps the ``state_dict`` entries under the prefix (default ``student.``) with the prefix
 stripped, and drops everything else: teacher, connectors, optimizer, schedulers, message
@@ -25,7 +26,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     which.add_argument(
         '--prefix',
         default='student.',
-        help='key prefix of the network to keep (default: student.)')
+        help="key prefix of the network to keep (default: student.); '' keeps every weight "
+        '(a plain model trained alone, without its training state)')
     which.add_argument(
         '--net',
         type=int,

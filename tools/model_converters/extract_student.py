@@ -2,7 +2,7 @@
 
     python tools/model_converters/extract_student.py work_dirs/fitnet/iter_300000.pth student.pth
     python tools/model_converters/extract_student.py afd.pth net1.pth --net 1
-    python tools/model_converters/extract_student.py work_dirs/edsr/iter_20000.pth edsr.pth --prefix ''
+    python tools/model_converters/extract_student.py edsr/iter_20000.pth edsr.pth --prefix ''
 
 Keeps the ``state_dict`` entries under the prefix (default ``student.``) with the prefix
 stripped, and drops everything else: teacher, connectors, optimizer, schedulers, message

@@ -48,8 +48,8 @@ def extract_student(checkpoint: str, out: str, prefix: str = 'student.',
     """Write the entries of ``checkpoint`` under ``prefix`` to ``out`` and print what was
     kept and dropped (``prefix=''`` keeps every weight: a plain model's checkpoint without
     its optimizer, schedulers and message hub); a missing, truncated or foreign checkpoint
-    stops with ``error: ...``, and so does an ``out`` that is shipped with the package or tracked by git, unless
-    ``force``.
+    stops with ``error: ...``, and so does an ``out`` that is shipped with the package or
+    tracked by git, unless ``force``.
     """
     from mmengine.runner.checkpoint import _load_checkpoint
     prefix = prefix if not prefix or prefix.endswith('.') else prefix + '.'

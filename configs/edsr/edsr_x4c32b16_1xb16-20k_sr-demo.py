@@ -8,11 +8,7 @@ _base_ = [
     '../_base_/schedules/sr_adam_demo.py'
 ]
 
-model = dict(
-    type='mmagic.BaseEditModel',
-    generator=dict(_base_.edsr_demo_teacher.generator, mid_channels=32, num_blocks=16),
-    pixel_loss={{_base_._pixel_loss}},
-    data_preprocessor={{_base_._preprocessor}})
+model = {{_base_.edsr_study_teacher}}
 
 train_dataloader = dict(batch_size=16)
 # LR patches of 32x32: step 3 of the training pipeline is the paired random crop.

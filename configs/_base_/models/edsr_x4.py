@@ -28,3 +28,5 @@ edsr_baseline = _editor(64, 16)
 # CPU-scale pair for the demo data: teacher 8 blocks x 32, student 4 blocks x 16.
 edsr_demo_teacher = _editor(32, 8)
 edsr_demo_student = _editor(16, 4)
+# the CPU-scale study teacher (configs/edsr/edsr_x4c32b16_1xb16-20k_sr-demo.py): 16 blocks x 32
+edsr_study_teacher = _editor(32, 16)

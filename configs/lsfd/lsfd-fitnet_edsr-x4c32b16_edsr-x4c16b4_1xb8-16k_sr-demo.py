@@ -1,0 +1,6 @@
+# LSFD ablation, FitNet: no local view, no attention, a 1x1 regressor (LSFD's study setting
+# otherwise).
+_base_ = './lsfd_edsr-x4c32b16_edsr-x4c16b4_1xb8-16k_sr-demo.py'
+
+model = dict(distill_losses=dict(body=dict(connector=dict(kernel_size=1),
+                                             loss=dict(local_mode='none', tau=None))))

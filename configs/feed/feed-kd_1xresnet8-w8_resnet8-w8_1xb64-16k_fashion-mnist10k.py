@@ -1,0 +1,4 @@
+# Baseline at K = 1: logit KD from the mean softmax of the teachers (T = 4), no feature
+# term (feed_1xresnet8-w8_*_16k otherwise).
+_base_ = './feed_1xresnet8-w8_resnet8-w8_1xb64-16k_fashion-mnist10k.py'
+model = dict(feat_weight=0.0, kd_weight=1.0, temperature=4.0)

@@ -144,3 +144,16 @@ def test_bad_variants_are_refused_before_training(variant, message, capsys):
         run_tool_in_process('analysis/seed_study.py', 'c.py', '--variant', *variant)
     import re
     assert re.search(message, capsys.readouterr().err)
+
+
+def test_configs_after_cfg_options_are_named_in_the_error(capsys):
+    """--cfg-options takes every value up to the next option: configs placed after it are
+    its values, and the error says so instead of only that no config was given."""
+    with pytest.raises(SystemExit):
+        run_tool_in_process('analysis/seed_study.py', '--cfg-options', 'a.b=1', 'c.py', 'd.py')
+    err = capsys.readouterr().err
+    assert ('no config given: c.py, d.py was read as a --cfg-options value' in err
+            and 'put the configs before --cfg-options' in err)
+    with pytest.raises(SystemExit):
+        run_tool_in_process('analysis/seed_study.py', '--seeds', '0')
+    assert 'the following arguments are required: configs' in capsys.readouterr().err

@@ -23,7 +23,7 @@ from mmkd_ext.apis.analysis.seed_study import parse_variants, run_seed_study
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('configs', nargs='+')
+    parser.add_argument('configs', nargs='*')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--work-dir', default='work_dirs/study')
     parser.add_argument('--jobs', type=int, default=1)
@@ -34,6 +34,13 @@ def parse_args(argv=None):
     parser.add_argument('--force', action='store_true',
                         help='write --out even where it is a shipped or git-tracked file')
     args = parser.parse_args(argv)
+    if not args.configs:
+        eaten = [v for v in args.cfg_options if '=' not in v and v.endswith('.py')]
+        if eaten:
+            parser.error(f'no config given: {", ".join(eaten)} was read as a --cfg-options '
+                         'value (its values run to the next option); put the configs before '
+                         '--cfg-options')
+        parser.error('the following arguments are required: configs')
     if args.jobs < 1:
         parser.error(f'--jobs must be >= 1, got {args.jobs}')
     try:

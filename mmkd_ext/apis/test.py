@@ -114,5 +114,5 @@ def run_test(args: argparse.Namespace) -> Optional[dict]:
     if args.out and runner.rank == 0:
         mmengine.dump(keep.metrics, args.out, file_format='json', indent=2)
         runner.logger.info(f'metrics written to {args.out}')
-    leave_process_group()
+    leave_process_group(runner)
     return keep.metrics

@@ -178,15 +178,28 @@ def build_runner(cfg: Config):
     return runner
 
 
-def leave_process_group() -> None:
-    """End a distributed run cleanly: every rank waits for the others, then the process
-    group is destroyed. Left to the interpreter's shutdown, gloo's threads can outlive it
-    and abort a rank that has finished (``terminate called without an active exception``).
-    Nothing happens outside a distributed launch."""
+def leave_process_group(runner=None) -> None:
+    """End a distributed run cleanly: every rank waits for the others, the runner's
+    distributed wrapper is taken off its model, and the process group is destroyed.
+
+    The wrapper (DDP's reducer) holds the process group: while it lives, destroying the
+    group only unregisters it, and gloo's threads are torn down at interpreter shutdown,
+    where they can abort a rank that has finished (``terminate called without an active
+    exception``). Unwrapped and collected here, the group is freed while Python still
+    runs; ``runner.model`` is then the plain model. Nothing happens outside a distributed
+    launch."""
+    import gc
+
     import torch.distributed as dist
-    if dist.is_available() and dist.is_initialized():
-        dist.barrier()
-        dist.destroy_process_group()
+    from mmengine.model import is_model_wrapper
+    if not (dist.is_available() and dist.is_initialized()):
+        return
+    dist.barrier()
+    if runner is not None and is_model_wrapper(runner.model):
+        runner.model = runner.model.module
+    gc.collect()
+    dist.destroy_process_group()
+    gc.collect()
 
 
 def run_train(args: argparse.Namespace, hooks: Optional[Sequence] = None):
@@ -224,5 +237,5 @@ def run_train(args: argparse.Namespace, hooks: Optional[Sequence] = None):
     except NonFiniteLossError as error:
         runner.logger.error(str(error))
         sys.exit(f'error: {error}')
-    leave_process_group()
+    leave_process_group(runner)
     return runner

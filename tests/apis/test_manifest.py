@@ -82,14 +82,42 @@ def test_sgn_entry_holds_the_generator_alone(tmp_path):
 SHIPPED = sorted(glob.glob(osp.join(REPO, 'checkpoints', '*', 'manifest.json')))
 
 
+def _reproduce(entry_, monkeypatch, tmp_path):
+    """``tools/test.py CONFIG CHECKPOINT`` from the project root, for an entry whose
+    metric a test run gives; skipped (None) where its test data is not prepared."""
+    import subprocess
+    import sys
+
+    from mmengine.config import Config
+
+    from mmkd_ext.apis.manifest import METRIC_KEYS
+    from mmkd_ext.apis.preflight import data_problems
+    monkeypatch.chdir(REPO)
+    if data_problems(Config.fromfile(entry_['config']), ('test_dataloader', )):
+        return None
+    out = tmp_path / f'{entry_["name"]}.json'
+    proc = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'test.py'), entry_['config'],
+         entry_['checkpoint'], '--work-dir', str(tmp_path / entry_['name']), '--out',
+         str(out)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    key = next(k for k in ('top1', 'bench14_psnr_y') if k in entry_)
+    return entry_[key], json.loads(out.read_text())[METRIC_KEYS[key]]
+
+
 @pytest.mark.parametrize('path', SHIPPED, ids=lambda p: osp.basename(osp.dirname(p)))
-def test_shipped_manifests_fit_their_configs(path):
+def test_shipped_manifests_fit_their_configs(path, monkeypatch, tmp_path):
     """Every shipped manifest is valid, and each checkpoint loads strictly into its config;
-    an SGN entry's reconstruction PSNR is reproduced where the demo photos are prepared
-    (``python tools/prepare_data.py translation``)."""
+    where the data is prepared (``python tools/prepare_data.py``), ``tools/test.py``
+    reproduces each entry's top-1 or PSNR-Y, and an SGN entry's reconstruction PSNR is
+    reproduced too (``python tools/prepare_data.py translation``)."""
     names = SR_NAMES if osp.basename(osp.dirname(path)) == 'lsfd' else None
     for entry_ in load_manifest(path, names, root=REPO):
         check_entry(entry_)
+        if 'top1' in entry_ or 'bench14_psnr_y' in entry_:
+            measured = _reproduce(entry_, monkeypatch, tmp_path)
+            if measured is not None:  # the manifest keeps two decimals
+                assert measured[1] == pytest.approx(measured[0], abs=0.006), entry_['name']
         held = osp.join(REPO, 'data', 'translation', 'photo_test')
         if 'reconstruction_psnr' in entry_ and osp.isdir(held):
             from mmkd_ext.apis.analysis.sgn_mixing_fidelity import load_folder, reconstruction
@@ -102,3 +130,4 @@ def test_shipped_manifests_fit_their_configs(path):
 
 def test_some_manifest_is_shipped():
     assert any(p.endswith(osp.join('sgn', 'manifest.json')) for p in SHIPPED)
+    assert any(p.endswith(osp.join('cls', 'manifest.json')) for p in SHIPPED)

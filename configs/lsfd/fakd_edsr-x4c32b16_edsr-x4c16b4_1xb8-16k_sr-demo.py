@@ -1,4 +1,4 @@
-# FAKD in the CPU-scale SR study: the spatial-affinity loss on the body output plus output
+# FAKD in the CPU-scale SR study: the spatial-affinity loss on the middle block's output plus output
 # KD (L1 to the teacher's SR output), as in the FAKD paper. FitNet's study setting otherwise.
 _base_ = '../fitnet/fitnet_edsr-x4c32b16_edsr-x4c16b4_1xb8-16k_sr-demo.py'
 

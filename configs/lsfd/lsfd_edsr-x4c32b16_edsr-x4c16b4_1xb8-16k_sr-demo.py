@@ -1,6 +1,6 @@
 # LSFD in the CPU-scale SR study: the study teacher (16 x 32) -> the student (4 x 16), x4,
 # 16k iterations; FitNet's study setting (../fitnet/fitnet_edsr-x4c32b16_*) with a 3x3
-# regressor and LSFD's loss on the body output. The ablation rows: lsfd-fitnet_*,
+# regressor and LSFD's loss at FitNet's tap. The ablation rows: lsfd-fitnet_*,
 # lsfd-local_*, lsfd-selective_* (README.md).
 _base_ = '../fitnet/fitnet_edsr-x4c32b16_edsr-x4c16b4_1xb8-16k_sr-demo.py'
 

@@ -1,5 +1,5 @@
-# Attention transfer in the CPU-scale SR study: ATLoss on the middle block's output (no connector: the
-# attention maps are channel-free). FitNet's study setting otherwise.
+# Attention transfer in the CPU-scale SR study: ATLoss on the middle block's output (no
+# connector: the attention maps are channel-free). FitNet's study setting otherwise.
 _base_ = '../fitnet/fitnet_edsr-x4c32b16_edsr-x4c16b4_1xb8-16k_sr-demo.py'
 
 model = dict(

@@ -37,6 +37,7 @@ COMPRESSED_DISTILL = re.compile(
 COMPRESSED_SINGLE = re.compile(rf'^{CLS_COMPRESSED}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
 
 SHRINK = {'mid_channels': 8, 'num_blocks': 2, 'num_groups': 2, 'squeeze_factor': 4}
+MAX_BLOCKS = 8
 # CIFAR ResNets (mmkd_ext.CIFARResNet) keep their widths and lose blocks
 CIFAR_RESNET_DEPTH = 8
 # SGN's style term: an in-memory style image and a random VGG16 instead of files
@@ -47,7 +48,10 @@ def shrink(cfg):
     """Tiny networks of the same kind, no teacher weights, no pretrained downloads."""
     if isinstance(cfg, dict):
         for key in list(cfg):
-            if key in SHRINK:
+            if key == 'num_blocks' and isinstance(cfg[key], int):
+                # at most 8 blocks: a tap inside a body (e.g. generator.body.7) still exists
+                cfg[key] = min(cfg[key], MAX_BLOCKS)
+            elif key in SHRINK:
                 cfg[key] = SHRINK[key]
             elif key == 'depth' and str(cfg.get('type', '')).endswith('CIFARResNet'):
                 cfg[key] = CIFAR_RESNET_DEPTH

@@ -20,7 +20,7 @@ from .paths import project_root
 __all__ = ['ManifestError', 'load_manifest', 'check_entry', 'METRIC_KEYS', 'SR_NAMES']
 
 #: The metric an entry may carry, and the test metric it is compared with.
-METRIC_KEYS = {'bench14_psnr_y': 'PSNR', 'top1': 'accuracy/top1',
+METRIC_KEYS = {'bench14_psnr_y': 'bench14/PSNR', 'top1': 'accuracy/top1',
                'reconstruction_psnr': 'reconstruction.mean_db'}
 #: Names of super-resolution study rows (``lsfd-<variant>`` too).
 SR_NAMES = ('alone', 'output-kd', 'fitnet', 'at', 'fakd', 'lsfd')

@@ -17,7 +17,8 @@ def parse_args(argv=None):
     parser.add_argument('--iters', type=int, default=None,
                         help=f'training iterations per student (default {DEFAULT_ITERS})')
     parser.add_argument('--train-teacher', action='store_true',
-                        help='train the teacher here instead of using the shipped checkpoint')
+                        help='train the teacher here (20k iterations, hours on 2 cores) '
+                        'instead of using the shipped checkpoint')
     parser.add_argument('--runs', nargs='*', default=None, metavar='NAME=CONFIG',
                         help='more students to train, e.g. fitnet=configs/fitnet/...py')
     parser.add_argument('--skip', nargs='*', default=None, metavar='NAME',

@@ -6,7 +6,7 @@ import os.path as osp
 
 import pytest
 
-from mmkd_ext.apis.analysis.seed_study import metric_columns, table
+from mmkd_ext.apis.analysis.seed_study import gain_table, metric_columns, table
 from tests.tools._tiny_sr import (
     REPO,
     distill_model,
@@ -157,3 +157,42 @@ def test_configs_after_cfg_options_are_named_in_the_error(capsys):
     with pytest.raises(SystemExit):
         run_tool_in_process('analysis/seed_study.py', '--seeds', '0')
     assert 'the following arguments are required: configs' in capsys.readouterr().err
+
+
+def test_gain_table_pairs_each_seed_with_the_baseline():
+    runs = {'alone': {0: {'PSNR': 28.0}, 1: {'PSNR': 28.2}, 2: {'PSNR': 28.1}},
+            'kd': {0: {'PSNR': 28.1}, 1: {'PSNR': 28.4}, 2: {'PSNR': 28.1}},
+            'short': {1: {'PSNR': 28.5}}}
+    lines = gain_table(runs, 'alone').splitlines()
+    assert lines[0] == ('| config | seed 0 | seed 1 | seed 2 | PSNR mean +- std | '
+                        'gain over alone | gain per seed |')
+    # kd: gains +0.1, +0.2, 0.0 -> mean +0.100, sample std 0.100
+    assert lines[3] == ('| kd | 28.100 | 28.400 | 28.100 | 28.200 +- 0.173 | '
+                        '+0.100 +- 0.100 | +0.100, +0.200, +0.000 |')
+    # a row with fewer seeds is compared on the seeds it has
+    assert lines[4] == '| short | - | 28.500 | - | 28.500 +- 0.000 | +0.300 +- 0.000 | +0.300 |'
+    with pytest.raises(KeyError, match="baseline 'none' is not a row; rows: alone, kd, short"):
+        gain_table(runs, 'none')
+    with pytest.raises(ValueError, match="metric 'SSIM' is not logged; metrics: PSNR"):
+        gain_table(runs, 'alone', 'SSIM')
+
+
+def test_tabulate_merges_earlier_studies_without_training(tmp_path, capsys):
+    first, second = tmp_path / 'a.json', tmp_path / 'b.json'
+    first.write_text(json.dumps({'alone': {'0': {'PSNR': 28.0, 'seconds': 5}},
+                                 'kd': {'0': {'PSNR': 27.0, 'seconds': 5}}}))
+    second.write_text(json.dumps({'kd': {'0': {'PSNR': 28.25, 'seconds': 7}}}))
+    merged = run_tool_in_process('analysis/seed_study.py', '--tabulate', str(first),
+                                 str(second), '--baseline', 'alone')
+    assert merged['kd'][0]['PSNR'] == 28.25  # the later file wins
+    out = capsys.readouterr().out
+    assert '| kd | 28.250 | 28.250 +- 0.000 | +0.250 +- 0.000 | +0.250 |' in out
+    with pytest.raises(SystemExit, match="baseline 'x' is not a row"):
+        run_tool_in_process('analysis/seed_study.py', '--tabulate', str(first),
+                            '--baseline', 'x')
+    (tmp_path / 'bad.json').write_text('[1, 2]')
+    with pytest.raises(SystemExit, match='bad.json: not the JSON of a seed study'):
+        run_tool_in_process('analysis/seed_study.py', '--tabulate', str(tmp_path / 'bad.json'))
+    with pytest.raises(SystemExit):
+        run_tool_in_process('analysis/seed_study.py', 'c.py', '--tabulate', str(first))
+    assert '--tabulate prints earlier results: give no configs' in capsys.readouterr().err

@@ -20,6 +20,12 @@ A sweep: ``variants`` (``--variant NAME OPT [OPT ...]``) trains every config onc
 variant, each a named set of ``--cfg-options`` added to the study's own (e.g. a loss
 weight, or a tap), in ``WORK_DIR/<config>/<variant>/seed<s>``; the table's rows are
 ``<config>@<variant>``.
+
+A baseline (``--baseline NAME``, a row's name) adds a second table for one metric
+(``--metric``, default the first column): each row's value per seed, its mean +- std, and
+its gain over the baseline, paired by seed (the mean +- std of the per-seed differences,
+over the seeds both rows have). ``--tabulate FILE ...`` prints the tables from the JSON of
+earlier studies (``--out``) instead of training, e.g. rows trained by separate studies.
 """
 import argparse
 import json
@@ -36,7 +42,8 @@ from ..progress import Progress
 from ..run_logs import last_val_metrics
 from ..runs import train_in_subprocess
 
-__all__ = ['run_seed_study', 'train_one', 'metric_columns', 'table', 'parse_variants']
+__all__ = ['run_seed_study', 'train_one', 'metric_columns', 'table', 'gain_table',
+           'load_results', 'parse_variants']
 
 #: A sweep point: its name (None: the config as it is) and its cfg options.
 Variant = Tuple[Optional[str], List[str]]
@@ -140,6 +147,69 @@ def table(by_config: Dict[str, Dict[int, dict]]) -> str:
     return '\n'.join(lines)
 
 
+def gain_table(by_config: Dict[str, Dict[int, dict]], baseline: str,
+               metric: Optional[str] = None, digits: int = 3) -> str:
+    """The markdown table of one ``metric`` (default: the first of :func:`metric_columns`):
+    a row per config with its value per seed, mean +- std, and the gain over the row
+    ``baseline``, paired by seed (mean +- std of the per-seed differences over the seeds
+    both rows have, and those differences). Raises KeyError naming the rows when
+    ``baseline`` is not one of them, ValueError when ``metric`` is logged by none."""
+    if baseline not in by_config:
+        raise KeyError(f'baseline {baseline!r} is not a row; rows: {", ".join(by_config)}')
+    metric = metric or (metric_columns(by_config) or [None])[0]
+    if metric is None or metric not in metric_columns(by_config):
+        raise ValueError(f'metric {metric!r} is not logged; metrics: '
+                         f'{", ".join(metric_columns(by_config))}')
+    seeds = sorted({s for runs in by_config.values() for s in runs})
+    base = {s: m[metric] for s, m in by_config[baseline].items() if metric in m}
+
+    def fmt(values: List[float], signed: bool = False) -> str:
+        if not values:
+            return '-'
+        mean = statistics.mean(values)
+        std = statistics.stdev(values) if len(values) > 1 else 0.0
+        return f'{mean:{"+" if signed else ""}.{digits}f} +- {std:.{digits}f}'
+
+    lines = ['| config | ' + ' | '.join(f'seed {s}' for s in seeds) +
+             f' | {metric} mean +- std | gain over {baseline} | gain per seed |',
+             '|---|' + '---|' * (len(seeds) + 3)]
+    for name, runs in by_config.items():
+        values = {s: m[metric] for s, m in runs.items() if metric in m}
+        gains = {s: v - base[s] for s, v in values.items() if s in base}
+        per_seed = [f'{values[s]:.{digits}f}' if s in values else '-' for s in seeds]
+        lines.append(f'| {name} | ' + ' | '.join(per_seed) + f' | {fmt(list(values.values()))}'
+                     f' | {fmt(list(gains.values()), signed=True)} | ' +
+                     (', '.join(f'{gains[s]:+.{digits}f}' for s in sorted(gains)) or '-') +
+                     ' |')
+    return '\n'.join(lines)
+
+
+def load_results(paths: Sequence[str]) -> Dict[str, Dict[int, dict]]:
+    """The per-run metrics of earlier studies (their ``--out`` JSON), merged in order; a
+    (row, seed) in two files keeps the later one. Raises ValueError naming a file that is
+    not a study's JSON."""
+    merged: Dict[str, Dict[int, dict]] = {}
+    for path in paths:
+        try:
+            with open(path) as f:
+                data = json.load(f)
+            rows = {name: {int(seed): dict(metrics) for seed, metrics in runs.items()}
+                    for name, runs in data.items()}
+        except (OSError, ValueError, AttributeError, TypeError) as error:
+            raise ValueError(f'{path}: not the JSON of a seed study (--out): {error}') \
+                from None
+        for name, runs in rows.items():
+            merged.setdefault(name, {}).update(runs)
+    return merged
+
+
+def print_tables(by_config: Dict[str, Dict[int, dict]], baseline: Optional[str] = None,
+                 metric: Optional[str] = None) -> None:
+    print('\n' + table(by_config), flush=True)
+    if baseline:
+        print('\n' + gain_table(by_config, baseline, metric), flush=True)
+
+
 def run_seed_study(args: argparse.Namespace) -> Dict[str, Dict[int, dict]]:
     """Train every (config, seed) of ``args`` and print the table; returns the metrics
     per config and seed (also written to ``args.out`` when given). Runs that fail do not
@@ -162,7 +232,7 @@ def run_seed_study(args: argparse.Namespace) -> Dict[str, Dict[int, dict]]:
               for name, seed, metrics in results if metrics is None]
     progress.close(f'work dirs under {args.work_dir}')
     if by_config:
-        print('\n' + table(by_config), flush=True)
+        print_tables(by_config, getattr(args, 'baseline', None), getattr(args, 'metric', None))
     if args.out:
         write_json(args.out, by_config, indent=1)
         print(f'per-run metrics: {args.out}')

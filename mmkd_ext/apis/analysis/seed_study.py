@@ -123,14 +123,19 @@ def metric_columns(by_config: Dict[str, Dict[int, dict]]) -> List[str]:
     return list(keys)
 
 
-def _cell(values: List[float], seeds: int, seconds: bool = False) -> str:
+def _mean_std(values: List[float], digits: int = 4, signed: bool = False) -> str:
+    """``mean +- sample std`` (std 0 for one value), ``-`` for none."""
     if not values:
         return '-'
     mean = statistics.mean(values)
-    if seconds:
-        return f'{mean:.0f}'
     std = statistics.stdev(values) if len(values) > 1 else 0.0
-    return f'{mean:.4f} +- {std:.4f}' + (f' (n={len(values)})' if len(values) < seeds else '')
+    return f'{mean:{"+" if signed else ""}.{digits}f} +- {std:.{digits}f}'
+
+
+def _cell(values: List[float], seeds: int, seconds: bool = False) -> str:
+    if values and seconds:
+        return f'{statistics.mean(values):.0f}'
+    return _mean_std(values) + (f' (n={len(values)})' if values and len(values) < seeds else '')
 
 
 def table(by_config: Dict[str, Dict[int, dict]]) -> str:
@@ -163,13 +168,6 @@ def gain_table(by_config: Dict[str, Dict[int, dict]], baseline: str,
     seeds = sorted({s for runs in by_config.values() for s in runs})
     base = {s: m[metric] for s, m in by_config[baseline].items() if metric in m}
 
-    def fmt(values: List[float], signed: bool = False) -> str:
-        if not values:
-            return '-'
-        mean = statistics.mean(values)
-        std = statistics.stdev(values) if len(values) > 1 else 0.0
-        return f'{mean:{"+" if signed else ""}.{digits}f} +- {std:.{digits}f}'
-
     lines = ['| config | ' + ' | '.join(f'seed {s}' for s in seeds) +
              f' | {metric} mean +- std | gain over {baseline} | gain per seed |',
              '|---|' + '---|' * (len(seeds) + 3)]
@@ -177,8 +175,9 @@ def gain_table(by_config: Dict[str, Dict[int, dict]], baseline: str,
         values = {s: m[metric] for s, m in runs.items() if metric in m}
         gains = {s: v - base[s] for s, v in values.items() if s in base}
         per_seed = [f'{values[s]:.{digits}f}' if s in values else '-' for s in seeds]
-        lines.append(f'| {name} | ' + ' | '.join(per_seed) + f' | {fmt(list(values.values()))}'
-                     f' | {fmt(list(gains.values()), signed=True)} | ' +
+        lines.append(f'| {name} | ' + ' | '.join(per_seed) +
+                     f' | {_mean_std(list(values.values()), digits)}'
+                     f' | {_mean_std(list(gains.values()), digits, signed=True)} | ' +
                      (', '.join(f'{gains[s]:+.{digits}f}' for s in sorted(gains)) or '-') +
                      ' |')
     return '\n'.join(lines)

@@ -2,8 +2,6 @@
 # teacher is the full-precision model the student starts from (the 10k-subset teacher).
 _base_ = [
     './resnet8-lsq4bit_1xb64-628_fashion-mnist10k-3c.py',
-    '../_base_/models/kd_teacher_resnet8_fashion_mnist_3c.py'
+    '../_base_/models/kd_teacher_resnet8_fashion_mnist10k_3c.py'
 ]
-# T and alpha: the seed-0 sweep on the pruning 50 % pair (configs/kd/README.md).
-model = dict(_base_.logit_kd, student=_base_.model, teacher_ckpt=_base_.float_checkpoint,
-             temperature=8.0, alpha=0.5)
+model = dict(_base_.logit_kd, student=_base_.model, teacher_ckpt=_base_.float_checkpoint)

@@ -2,9 +2,6 @@
 # nothing else changed.
 _base_ = [
     './shufflenetv2-w05_1xb64-16k_fashion-mnist10k-3c.py',
-    '../_base_/models/kd_teacher_resnet8_fashion_mnist_3c.py'
+    '../_base_/models/kd_teacher_resnet8_fashion_mnist10k_3c.py'
 ]
-# T and alpha: the seed-0 sweep on the pruning 50 % pair (configs/kd/README.md).
-model = dict(_base_.logit_kd, student=_base_.model,
-             teacher_ckpt='checkpoints/kd/resnet8_1xb64-16k_fashion-mnist10k-3c.pth',
-             temperature=8.0, alpha=0.5)
+model = dict(_base_.logit_kd, student=_base_.model)

@@ -127,8 +127,11 @@ def _check_state(teacher: nn.Module, expected: Dict[str, torch.Tensor],
                  state: Dict[str, torch.Tensor], checkpoint: str, role: str) -> None:
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
+    # An empty model tensor is sized by its module when loaded (the per-channel range of a
+    # quantization observer before calibration, e.g. MMRazor's QAT models): not a mismatch.
     mismatched = [f'{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(v.shape)}'
-                  for k, v in expected.items() if k in state and state[k].shape != v.shape]
+                  for k, v in expected.items()
+                  if k in state and state[k].shape != v.shape and v.numel() > 0]
     if not (missing or unexpected or mismatched):
         return
     lines = [f'{role} checkpoint {checkpoint!r} does not match the {role} config '

@@ -44,6 +44,28 @@ def test_mismatched_checkpoint_names_the_problem(tmp_path):
         load_teacher_weights(teacher, save(tmp_path / 'deep.pth', deeper))
 
 
+def test_observer_ranges_sized_at_load_are_not_a_mismatch(tmp_path):
+    """A quantization observer holds empty per-channel ranges until it has seen data (an
+    MMRazor QAT model built from its config); a trained checkpoint's ranges load into it,
+    while a real size mismatch of a weight is still reported."""
+    from torch.ao.quantization.observer import PerChannelMinMaxObserver
+
+    def net():
+        return torch.nn.ModuleDict(dict(conv=torch.nn.Conv2d(1, 4, 3),
+                                        obs=PerChannelMinMaxObserver(ch_axis=0)))
+
+    trained = net()
+    trained.obs(trained.conv.weight.detach())
+    path = save(tmp_path / 'qat.pth', trained.state_dict())
+    fresh = net()
+    assert fresh.obs.min_val.shape == (0, )
+    load_teacher_weights(fresh, path, role='model')
+    assert torch.equal(fresh.obs.max_val, trained.obs.max_val)
+    wider = dict(trained.state_dict(), **{'conv.weight': torch.zeros(8, 1, 3, 3)})
+    with pytest.raises(ValueError, match=r'size mismatch: \[.conv.weight'):
+        load_teacher_weights(fresh, save(tmp_path / 'wide.pth', wider), role='model')
+
+
 def test_checkpoint_without_tensors(tmp_path):
     path = tmp_path / 'meta.pth'
     torch.save({'state_dict': {'a': 1}}, path)

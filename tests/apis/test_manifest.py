@@ -116,8 +116,12 @@ def test_shipped_manifests_fit_their_configs(path, monkeypatch, tmp_path):
         check_entry(entry_)
         if 'top1' in entry_ or 'bench14_psnr_y' in entry_:
             measured = _reproduce(entry_, monkeypatch, tmp_path)
-            if measured is not None:  # the manifest keeps two decimals
-                assert measured[1] == pytest.approx(measured[0], abs=0.006), entry_['name']
+            # the manifest keeps two decimals; and a classifier evaluated on another CPU than
+            # the one that recorded it may flip one test image in 10,000 (0.01 points): the
+            # 8-bit QAT student trained on AVX-512 gives 91.05 for its 91.04 on AVX2
+            if measured is not None:
+                tol = 0.016 if 'top1' in entry_ else 0.006
+                assert measured[1] == pytest.approx(measured[0], abs=tol), entry_['name']
         held = osp.join(REPO, 'data', 'translation', 'photo_test')
         if 'reconstruction_psnr' in entry_ and osp.isdir(held):
             from mmkd_ext.apis.analysis.sgn_mixing_fidelity import load_folder, reconstruction

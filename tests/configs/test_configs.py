@@ -14,27 +14,29 @@ ROOT = osp.join(osp.dirname(__file__), '..', '..', 'configs')
 CONFIGS = sorted(p for p in glob.glob(osp.join(ROOT, '**', '*.py'), recursive=True)
                  if '_base_' not in p)
 SIZE = r'[a-z0-9]+-x\d+(c\d+b\d+|g\d+b\d+c\d+)'
-DISTILL = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{SIZE}_{SIZE}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
-SINGLE = re.compile(r'^[a-z0-9]+_x\d+(c\d+b\d+|g\d+b\d+c\d+)_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+# the schedule after the batch: iterations (`1k`, `16k`, `628`) or epochs (`64e`)
+SCHED = r'([0-9k]+|\d+e)'
+DISTILL = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{SIZE}_{SIZE}_\d+xb\d+-{SCHED}_[a-z0-9-]+\.py$')
+SINGLE = re.compile(rf'^[a-z0-9]+_x\d+(c\d+b\d+|g\d+b\d+c\d+)_\d+xb\d+-{SCHED}_[a-z0-9-]+\.py$')
 SHORT = re.compile(r'^[a-z0-9]+_x\d+\.py$')
 # classification: `resnet56`, `wrn28-w10`; K teachers of one kind `2xresnet56`, mixed `+`
 CLS = r'[a-z]+\d+(-w\d+)?'
 CLS_TEACHERS = rf'(\d+x)?{CLS}(\+(\d+x)?{CLS})*'
 CLS_DISTILL = re.compile(
-    rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_{CLS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
-CLS_SINGLE = re.compile(rf'^{CLS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+    rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_{CLS}_\d+xb\d+-{SCHED}_[a-z0-9-]+\.py$')
+CLS_SINGLE = re.compile(rf'^{CLS}_\d+xb\d+-{SCHED}_[a-z0-9-]+\.py$')
 # online methods (AFD, DML) have no teacher: the networks trained together, `2xresnet32`
-ONLINE = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+ONLINE = re.compile(rf'^[a-z0-9]+(-[a-z0-9]+)?_{CLS_TEACHERS}_\d+xb\d+-{SCHED}_[a-z0-9-]+\.py$')
 # translation (SGN): method-term+term_generator, `sgn-vangogh+style_resnet-c64b9_...`; the
 # generator may carry tags of non-default choices, `resnet-c16b6-ln-resize`
 TRANSLATION = re.compile(r'^[a-z0-9]+(-[a-z0-9]+(\+[a-z0-9]+)*)?_[a-z]+-c\d+b\d+(-[a-z0-9]+)*'
-                         r'_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+                         rf'_\d+xb\d+-{SCHED}_[a-z0-9-]+\.py$')
 # a compressed or regularised student (KD orthogonality): the model, then what was done to
 # it, `resnet8-l1prune50`, `resnet8-lsq8bit`, `resnet8-w8-ls01`, alone or after a teacher
 CLS_COMPRESSED = rf'{CLS}(-[a-z0-9]+)+'
 COMPRESSED_DISTILL = re.compile(
-    rf'^[a-z0-9]+_{CLS}_{CLS_COMPRESSED}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
-COMPRESSED_SINGLE = re.compile(rf'^{CLS_COMPRESSED}_\d+xb\d+-[0-9k]+_[a-z0-9-]+\.py$')
+    rf'^[a-z0-9]+_{CLS}_{CLS_COMPRESSED}_\d+xb\d+-{SCHED}_[a-z0-9-]+\.py$')
+COMPRESSED_SINGLE = re.compile(rf'^{CLS_COMPRESSED}_\d+xb\d+-{SCHED}_[a-z0-9-]+\.py$')
 
 SHRINK = {'mid_channels': 8, 'num_blocks': 2, 'num_groups': 2, 'squeeze_factor': 4}
 MAX_BLOCKS = 8

@@ -25,6 +25,9 @@ INDEX = load(osp.join(REPO, 'model-index.yml'))
 METAFILES = {path: load(osp.join(REPO, path)) for path in INDEX['Import']}
 MODELS_BY_NAME = {model['Name']: (path, model)
                   for path, meta in METAFILES.items() for model in meta['Models']}
+# Metadata roles with a config of their own; a ``Distilled Student`` is the network a
+# distillation entry trained, shipped on its own: it loads into the student's config.
+ROLES = ('Student', 'Teacher', 'Distilled Student')
 NUMBER = re.compile(r'[-+]?\d+(?:,\d{3})*(?:\.\d+)?')
 
 
@@ -151,7 +154,7 @@ def test_metafile(path):
         for weights in _weights(model):
             assert osp.isfile(osp.join(REPO, weights)), f'{where}: {weights}'
         metadata = model.get('Metadata', {})
-        for role in ('Student', 'Teacher'):
+        for role in ROLES:
             entry = metadata.get(role)
             if entry is None:
                 continue
@@ -174,7 +177,7 @@ def _load_pairs():
     pairs = set()
     for _, model in MODELS_BY_NAME.values():
         pairs.update((model['Config'], w) for w in _weights(model))
-        for role in ('Student', 'Teacher'):
+        for role in ROLES:
             entry = model.get('Metadata', {}).get(role) or {}
             pairs.update((entry['Config'], w) for w in _weights(entry))
     return sorted(pairs)

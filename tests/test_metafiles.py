@@ -26,8 +26,10 @@ METAFILES = {path: load(osp.join(REPO, path)) for path in INDEX['Import']}
 MODELS_BY_NAME = {model['Name']: (path, model)
                   for path, meta in METAFILES.items() for model in meta['Models']}
 # Metadata roles with a config of their own; a ``Distilled Student`` is the network a
-# distillation entry trained, shipped on its own: it loads into the student's config.
-ROLES = ('Student', 'Teacher', 'Distilled Student')
+# distillation entry trained, shipped on its own: it loads into the student's config; a
+# ``Shipped Network`` is one network of an online entry (no teacher), shipped on its own: it
+# loads into the config of that network trained alone.
+ROLES = ('Student', 'Teacher', 'Distilled Student', 'Shipped Network')
 NUMBER = re.compile(r'[-+]?\d+(?:,\d{3})*(?:\.\d+)?')
 
 
